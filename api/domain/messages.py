@@ -1,0 +1,232 @@
+"""The one message catalog: Spanish by default, English on request, keyed by code.
+
+Parameters are filled with `str.format`; a message never shows a secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from api.domain.errors import ErrorCode, FieldError
+from api.domain.vocabulary import Locale
+
+
+class InfoMessage(StrEnum):
+    """Informative messages the procedure shows after an action succeeds."""
+
+    UPDATE_SUCCEEDED = "UPDATE_SUCCEEDED"
+    SECURITY_CODE_SENT = "SECURITY_CODE_SENT"
+    LOGGED_OUT = "LOGGED_OUT"
+    EMAIL_AVAILABLE = "EMAIL_AVAILABLE"
+
+
+_ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
+    ErrorCode.REQUIRED: {
+        Locale.ES: "Este campo es obligatorio.",
+        Locale.EN: "This field is required.",
+    },
+    ErrorCode.TOO_LONG: {
+        Locale.ES: "Admite como máximo {max_length} caracteres.",
+        Locale.EN: "At most {max_length} characters are allowed.",
+    },
+    ErrorCode.INVALID_FORMAT: {
+        Locale.ES: "El formato no es válido: {expected}.",
+        Locale.EN: "The format is not valid: {expected}.",
+    },
+    ErrorCode.INVALID_CHOICE: {
+        Locale.ES: "El valor no pertenece al catálogo.",
+        Locale.EN: "The value is not in the catalog.",
+    },
+    ErrorCode.NOT_ALLOWED: {
+        Locale.ES: "Este campo no se permite en este caso: {reason}.",
+        Locale.EN: "This field is not allowed here: {reason}.",
+    },
+    ErrorCode.MISMATCH: {
+        Locale.ES: "La confirmación no coincide con el valor ingresado.",
+        Locale.EN: "The confirmation does not match the value entered.",
+    },
+    ErrorCode.INVALID_IDENTIFICATION: {
+        Locale.ES: "El número de identificación no es válido (dígito verificador o formato).",
+        Locale.EN: "The identification number is not valid (check digit or format).",
+    },
+    ErrorCode.IDENTIFICATION_NOT_ACCEPTED: {
+        Locale.ES: "Este tipo de registro no admite ese documento de identificación.",
+        Locale.EN: "This registration type does not accept that identification document.",
+    },
+    ErrorCode.NAME_NOT_A_CORRECTION: {
+        Locale.ES: (
+            "Solo se permiten correcciones de nombres o apellidos mal escritos. Para cambiar "
+            "completamente el nombre, solicite la baja de este usuario y registre uno nuevo."
+        ),
+        Locale.EN: (
+            "Only corrections of misspelt names or surnames are accepted. To change the name "
+            "completely, request the deregistration of this user and register a new one."
+        ),
+    },
+    ErrorCode.INVALID_EMAIL: {
+        Locale.ES: "La dirección de correo electrónico no es válida: {reason}",
+        Locale.EN: "The e-mail address is not valid: {reason}",
+    },
+    ErrorCode.PASSWORD_TOO_SHORT: {
+        Locale.ES: "La contraseña debe tener al menos {min_length} caracteres.",
+        Locale.EN: "The password must have at least {min_length} characters.",
+    },
+    ErrorCode.PASSWORD_TOO_COMMON: {
+        Locale.ES: "La contraseña es demasiado común; elija otra.",
+        Locale.EN: "The password is too common; choose another one.",
+    },
+    ErrorCode.PASSWORD_CONTAINS_IDENTITY: {
+        Locale.ES: "La contraseña no puede contener su ID. usuario ni su identificación.",
+        Locale.EN: "The password may not contain your user ID or your identification.",
+    },
+    ErrorCode.PASSWORD_FIELDS_INCOMPLETE: {
+        Locale.ES: (
+            "Para cambiar la clave ingrese la contraseña anterior, la nueva contraseña y su "
+            "confirmación."
+        ),
+        Locale.EN: (
+            "To change the password enter the current password, the new password and its "
+            "confirmation."
+        ),
+    },
+    ErrorCode.WRONG_CURRENT_PASSWORD: {
+        Locale.ES: "La contraseña anterior no es correcta.",
+        Locale.EN: "The current password is not correct.",
+    },
+    ErrorCode.USER_ID_TAKEN: {
+        Locale.ES: "El ID. usuario ya está registrado.",
+        Locale.EN: "The user ID is already registered.",
+    },
+    ErrorCode.EMAIL_TAKEN: {
+        Locale.ES: "El correo electrónico ya está registrado por otro usuario.",
+        Locale.EN: "The e-mail address is already used by another user.",
+    },
+    ErrorCode.EMAIL_IS_CURRENT: {
+        Locale.ES: (
+            "Este es su correo electrónico registrado: elija «Sí» en «¿Desea mantener el mismo "
+            "correo electrónico?»."
+        ),
+        Locale.EN: 'This is your registered e-mail address: choose "Yes" to keep the same e-mail.',
+    },
+    ErrorCode.EMAIL_NOT_RESERVED: {
+        Locale.ES: (
+            "Compruebe primero la disponibilidad de este correo electrónico; una vez verificado "
+            "no puede ser modificado en esta actualización."
+        ),
+        Locale.EN: (
+            "Check this e-mail address's availability first; once checked it cannot be changed "
+            "in this update."
+        ),
+    },
+    ErrorCode.CONFLICT: {
+        Locale.ES: (
+            "Su registro fue modificado mientras usted editaba (versión {current_version}). "
+            "Vuelva a cargar los datos e intente de nuevo."
+        ),
+        Locale.EN: (
+            "Your registration changed while you were editing it (version {current_version}). "
+            "Reload it and try again."
+        ),
+    },
+    ErrorCode.NOT_FOUND: {
+        Locale.ES: "No se encontró el registro solicitado.",
+        Locale.EN: "The requested record was not found.",
+    },
+    ErrorCode.CODE_INVALID: {
+        Locale.ES: "El código de seguridad no es correcto. Le quedan {attempts_left} intentos.",
+        Locale.EN: "The security code is not correct. {attempts_left} attempts left.",
+    },
+    ErrorCode.CODE_EXPIRED: {
+        Locale.ES: (
+            "El código de seguridad ha expirado o no ha sido solicitado. Solicite un nuevo "
+            "código de seguridad."
+        ),
+        Locale.EN: "The security code has expired or was not requested. Request a new one.",
+    },
+    ErrorCode.CODE_LOCKED: {
+        Locale.ES: (
+            "El código de seguridad fue bloqueado por demasiados intentos fallidos. Solicite un "
+            "nuevo código de seguridad."
+        ),
+        Locale.EN: "The security code was blocked after too many wrong attempts. Request a new one.",
+    },
+    ErrorCode.MAIL_NOT_SENT: {
+        Locale.ES: "No se pudo enviar el correo electrónico. Intente nuevamente en unos minutos.",
+        Locale.EN: "The e-mail could not be sent. Try again in a few minutes.",
+    },
+    ErrorCode.INVALID_CREDENTIALS: {
+        Locale.ES: "La identificación, el ID. usuario o la contraseña no son correctos.",
+        Locale.EN: "The identification, user ID or password is not correct.",
+    },
+    ErrorCode.ACCOUNT_DISABLED: {
+        Locale.ES: "Su ID. usuario está inhabilitado. Comuníquese con el SENAE.",
+        Locale.EN: "Your user ID is disabled. Contact SENAE.",
+    },
+    ErrorCode.UNAUTHENTICATED: {
+        Locale.ES: "Inicie sesión para realizar esta operación.",
+        Locale.EN: "Sign in to perform this operation.",
+    },
+    ErrorCode.FORBIDDEN: {
+        Locale.ES: "No tiene permiso para realizar esta operación.",
+        Locale.EN: "You are not allowed to perform this operation.",
+    },
+    ErrorCode.PERMISSION_NOT_GRANTED: {
+        Locale.ES: "No está asignado el permiso al usuario.",
+        Locale.EN: "The permission has not been granted to this user.",
+    },
+    ErrorCode.RATE_LIMITED: {
+        Locale.ES: "Demasiados intentos. Intente nuevamente en {retry_after} segundos.",
+        Locale.EN: "Too many attempts. Try again in {retry_after} seconds.",
+    },
+    ErrorCode.SERVICE_UNAVAILABLE: {
+        Locale.ES: "El servicio no está disponible en este momento. Intente nuevamente.",
+        Locale.EN: "The service is not available right now. Try again.",
+    },
+}
+
+_INFO: Mapping[InfoMessage, Mapping[Locale, str]] = {
+    InfoMessage.UPDATE_SUCCEEDED: {
+        Locale.ES: "Su actualización de Datos se ha realizado con éxito",
+        Locale.EN: "Your data update was completed successfully",
+    },
+    InfoMessage.SECURITY_CODE_SENT: {
+        Locale.ES: (
+            "Se ha enviado un código de seguridad a su correo electrónico {email}. Tiene una "
+            "validez de 15 minutos. Revise también la bandeja de correos no deseados."
+        ),
+        Locale.EN: (
+            "A security code was sent to {email}. It is valid for 15 minutes. Check your spam "
+            "folder too."
+        ),
+    },
+    InfoMessage.LOGGED_OUT: {
+        Locale.ES: "Su sesión se ha cerrado.",
+        Locale.EN: "You have signed out.",
+    },
+    InfoMessage.EMAIL_AVAILABLE: {
+        Locale.ES: "El correo electrónico está disponible y quedó reservado para esta actualización.",
+        Locale.EN: "The e-mail address is available and was reserved for this update.",
+    },
+}
+
+
+def parse_locale(accept_language: str | None) -> Locale:
+    """Spanish unless the client's first preference is English."""
+    if not accept_language:
+        return Locale.ES
+    first = accept_language.split(",")[0].split(";")[0].strip().lower()
+    return Locale.EN if first.startswith("en") else Locale.ES
+
+
+def error_message(error: FieldError, locale: Locale = Locale.ES) -> str:
+    template = _ERRORS[error.code][locale]
+    try:
+        return template.format(**error.params)
+    except (KeyError, IndexError):
+        # A missing parameter must never turn a refusal into a crash; show the template's gist.
+        return template.split("{")[0].rstrip(" :(") + "."
+
+
+def info_message(message: InfoMessage, locale: Locale = Locale.ES, **params: object) -> str:
+    return _INFO[message][locale].format(**params)
