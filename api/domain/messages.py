@@ -221,8 +221,12 @@ def parse_locale(accept_language: str | None) -> Locale:
 
 def error_message(error: FieldError, locale: Locale = Locale.ES) -> str:
     template = _ERRORS[error.code][locale]
+    params = dict(error.params)
+    if locale is Locale.EN:
+        # Domain rules give a human-readable detail in both languages: `reason` and `reason_en`.
+        params.update({k[:-3]: v for k, v in error.params.items() if k.endswith("_en")})
     try:
-        return template.format(**error.params)
+        return template.format(**params)
     except (KeyError, IndexError):
         # A missing parameter must never turn a refusal into a crash; show the template's gist.
         return template.split("{")[0].rstrip(" :(") + "."

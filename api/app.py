@@ -1,0 +1,148 @@
+"""The Starlette application: `/graphql` (HTTP and WebSocket), `/healthz`, `/readyz`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from cross_web import HTTPException  # Strawberry turns it into a plain HTTP error response
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET, UnsetType
+
+from api.domain.errors import ErrorCode, FieldError
+from api.domain.messages import error_message, parse_locale
+from api.domain.vocabulary import Locale
+from api.persistence.db import ping as ping_database
+from api.persistence.migrate import upgrade_to_head
+from api.persistence.sessions import SessionData
+from api.resolvers.context import Context
+from api.resolvers.errors import UNAVAILABLE
+from api.schema.root import schema
+from api.services.auth import resolve_token
+from api.services.container import Services, build_services
+from api.services.demo import seed_demo
+from api.settings import Settings
+
+log = logging.getLogger("api")
+
+READINESS_TIMEOUT_SECONDS = 1.5
+# Acknowledge `connection_init` without a payload.
+UNSET_ACK: UnsetType = UNSET
+
+
+def rejection(code: ErrorCode, locale: Locale) -> dict[str, object]:
+    """Why a WebSocket was refused: graphql-transport-ws closes with 4403, graphql-ws sends
+    `connection_error` with this payload."""
+    return {"code": code.value, "message": error_message(FieldError(None, code), locale)}
+
+
+def bearer_token(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    scheme, _, token = value.strip().partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+class EcuapassGraphQL(GraphQL[Context, None]):
+    def __init__(self, services: Services) -> None:
+        super().__init__(schema, keep_alive=True, keep_alive_interval=15)
+        self.services = services
+
+    async def _session(self, token: str | None) -> SessionData | None:
+        try:
+            return await resolve_token(self.services, token)
+        except UNAVAILABLE as error:
+            log.warning("session store unavailable: %s", type(error).__name__)
+            raise HTTPException(503, "Service unavailable: redis") from error
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket | None = None
+    ) -> Context:
+        client = request.client
+        return Context(
+            services=self.services,
+            request=request,
+            response=response,
+            locale=parse_locale(request.headers.get("accept-language")),
+            client_address=client.host if client else "unknown",
+            session=await self._session(bearer_token(request.headers.get("authorization"))),
+        )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        params = context.connection_params or {}
+        credential = params.get("authorization", params.get("Authorization"))
+        if credential is None:
+            return UNSET_ACK
+        token = bearer_token(credential)
+        try:
+            session = await resolve_token(self.services, token)
+        except UNAVAILABLE as error:
+            raise ConnectionRejectionError(
+                rejection(ErrorCode.SERVICE_UNAVAILABLE, context.locale)
+            ) from error
+        if session is None:
+            raise ConnectionRejectionError(rejection(ErrorCode.UNAUTHENTICATED, context.locale))
+        context.session = session
+        return UNSET_ACK
+
+
+async def healthz(_: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def _check(name: str, probe: Any) -> tuple[str, str]:
+    try:
+        await asyncio.wait_for(probe, timeout=READINESS_TIMEOUT_SECONDS)
+    except Exception as error:
+        return name, f"unavailable: {type(error).__name__}"
+    return name, "ok"
+
+
+def create_app(settings: Settings) -> Starlette:
+    services = build_services(settings)
+    graphql = EcuapassGraphQL(services)
+    database_name = "sqlite" if settings.is_sqlite else "postgres"
+
+    async def readyz(_: Request) -> Response:
+        checks = dict(
+            await asyncio.gather(
+                _check(database_name, ping_database(services.engine)),
+                _check("redis", services.redis.ping()),
+            )
+        )
+        failing = sorted(name for name, state in checks.items() if state != "ok")
+        body = {
+            "status": "ready" if not failing else "unavailable",
+            "failing": failing,
+            "checks": checks,
+        }
+        return JSONResponse(body, status_code=503 if failing else 200)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if settings.should_auto_migrate:
+            await asyncio.to_thread(upgrade_to_head, settings.database_url)
+        if settings.should_seed_demo:
+            created = await seed_demo(services)
+            log.info("demo data ready (%d new users)", created)
+        yield
+        await services.close()
+
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )

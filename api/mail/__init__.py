@@ -1,0 +1,1 @@
+"""Message templates and the senders (SMTP through aiosmtplib, or the log in zero-setup mode)."""

@@ -1,0 +1,72 @@
+"""The messages the service sends, in Spanish (the portal's language), text and HTML."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from api.clock import ECUADOR_TZ
+from api.mail.sender import OutgoingMail
+
+SECURITY_CODE_SUBJECT = "ACTIVACIÓN DE CORREO ELECTRÓNICO"
+
+
+def _local(at: datetime) -> str:
+    return at.astimezone(ECUADOR_TZ).strftime("%d/%m/%Y %H:%M")
+
+
+def security_code_mail(*, to: str, code: str, expires_at: datetime, user_id: str) -> OutgoingMail:
+    """§5.5.1: subject "ACTIVACIÓN DE CORREO ELECTRÓNICO", a code of letters and digits valid for
+    15 minutes; the user may find it in the spam folder."""
+    expiry = _local(expires_at)
+    text = (
+        f"Su código de seguridad es:\n\n{code}\n\n"
+        f"Ingréselo en «Modificar información de registro de usuario» del portal Ecuapass para el "
+        f"ID. usuario {user_id}. El código vence a las {expiry} (hora de Ecuador), 15 minutos "
+        "después de solicitado; si vence, solicite un nuevo código de seguridad.\n\n"
+        "Si no encuentra este mensaje en su bandeja de entrada, revise también la bandeja de "
+        "correos no deseados (spam).\n\n"
+        "Si usted no solicitó este código, ignore este mensaje: sus datos no han cambiado.\n\n"
+        "Servicio Nacional de Aduana del Ecuador - SENAE\n"
+    )
+    html = (
+        "<!doctype html><html lang='es'><body style='font-family:Arial,sans-serif'>"
+        "<p>Su código de seguridad es:</p>"
+        f"<p style='font-size:24px;font-weight:bold;letter-spacing:4px'>{escape(code)}</p>"
+        "<p>Ingréselo en «Modificar información de registro de usuario» del portal Ecuapass para "
+        f"el ID. usuario {escape(user_id)}. El código vence a las {escape(expiry)} (hora de "
+        "Ecuador), 15 minutos después de solicitado; si vence, solicite un nuevo código de "
+        "seguridad.</p>"
+        "<p>Si no encuentra este mensaje en su bandeja de entrada, revise también la bandeja de "
+        "correos no deseados (spam).</p>"
+        "<p>Si usted no solicitó este código, ignore este mensaje: sus datos no han cambiado.</p>"
+        "<p>Servicio Nacional de Aduana del Ecuador - SENAE</p></body></html>"
+    )
+    return OutgoingMail(to=to, subject=SECURITY_CODE_SUBJECT, text=text, html=html)
+
+
+def email_changed_notice(*, to: str, user_id: str, new_address: str, at: datetime) -> OutgoingMail:
+    """Sent to the old address after a change, so a hijacked account does not go unnoticed."""
+    when = _local(at)
+    masked = _mask(new_address)
+    text = (
+        f"El correo electrónico registrado del ID. usuario {user_id} en el portal Ecuapass fue "
+        f"cambiado el {when} (hora de Ecuador) a {masked}.\n\n"
+        "Si usted no realizó este cambio, comuníquese de inmediato con el SENAE (1800 ADUANA).\n\n"
+        "Servicio Nacional de Aduana del Ecuador - SENAE\n"
+    )
+    html = (
+        "<!doctype html><html lang='es'><body style='font-family:Arial,sans-serif'>"
+        f"<p>El correo electrónico registrado del ID. usuario {escape(user_id)} en el portal "
+        f"Ecuapass fue cambiado el {escape(when)} (hora de Ecuador) a {escape(masked)}.</p>"
+        "<p>Si usted no realizó este cambio, comuníquese de inmediato con el SENAE "
+        "(1800 ADUANA).</p><p>Servicio Nacional de Aduana del Ecuador - SENAE</p></body></html>"
+    )
+    return OutgoingMail(
+        to=to, subject="CAMBIO DE CORREO ELECTRÓNICO - ECUAPASS", text=text, html=html
+    )
+
+
+def _mask(address: str) -> str:
+    local, _, domain = address.partition("@")
+    return f"{local[:2]}***@{domain}"

@@ -1,0 +1,1 @@
+"""SQLModel tables, repositories, Redis stores and migrations."""

@@ -1,0 +1,74 @@
+"""Sign-in sessions in Redis: an opaque token, stored only as its SHA-256, with a sliding expiry."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+
+from api.persistence.redis_store import Keys, Redis
+
+
+@dataclass(frozen=True, slots=True)
+class SessionData:
+    operator_id: int
+    user_id: str
+    role: str
+    token_hash: str
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SessionStore:
+    def __init__(self, redis: Redis, keys: Keys, *, ttl_seconds: int) -> None:
+        self.redis = redis
+        self.keys = keys
+        self.ttl_seconds = ttl_seconds
+
+    async def create(self, *, operator_id: int, user_id: str, role: str) -> str:
+        token = secrets.token_urlsafe(32)
+        token_hash = hash_token(token)
+        value = json.dumps({"operator_id": operator_id, "user_id": user_id, "role": role})
+        index = self.keys.user_sessions(operator_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(self.keys.session(token_hash), value, ex=self.ttl_seconds)
+            pipe.sadd(index, token_hash)
+            # The index outlives each session a little; stale members are pruned on revoke.
+            pipe.expire(index, self.ttl_seconds * 2)
+            await pipe.execute()
+        return token
+
+    async def resolve(self, token: str) -> SessionData | None:
+        """The session of `token`, renewing its expiry (sliding), or None."""
+        token_hash = hash_token(token)
+        raw = await self.redis.getex(self.keys.session(token_hash), ex=self.ttl_seconds)
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        return SessionData(
+            operator_id=int(data["operator_id"]),
+            user_id=str(data["user_id"]),
+            role=str(data["role"]),
+            token_hash=token_hash,
+        )
+
+    async def revoke(self, session: SessionData) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(self.keys.session(session.token_hash))
+            pipe.srem(self.keys.user_sessions(session.operator_id), session.token_hash)
+            await pipe.execute()
+
+    async def revoke_all(self, operator_id: int, *, keep_token_hash: str | None = None) -> int:
+        """Revoke every session of an operator (password change, deregistration, disabling)."""
+        index = self.keys.user_sessions(operator_id)
+        members = [str(m) for m in await self.redis.smembers(index) if m != keep_token_hash]
+        if not members:
+            return 0
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(*(self.keys.session(m) for m in members))
+            pipe.srem(index, *members)
+            results = await pipe.execute()
+        return int(results[0])

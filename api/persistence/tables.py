@@ -1,0 +1,135 @@
+"""The database tables. Constraints live here and in the migrations, not only in Python.
+
+Enumerated columns are VARCHAR with CHECK constraints rather than native enum types: a new code
+is then one migration that rewrites a CHECK, on PostgreSQL and SQLite alike.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Column, Field, SQLModel
+
+from api.domain.vocabulary import (
+    IdentificationType,
+    MobileCarrierCode,
+    OperatorStatus,
+    RegistrationTypeCode,
+    Role,
+)
+
+JSON_DOCUMENT = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+def _in(column: str, values: type[Any]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+def _timestamp(*, nullable: bool = False) -> Any:
+    return Field(sa_column=Column(sa.DateTime(timezone=True), nullable=nullable))
+
+
+class OperatorBase(SQLModel):
+    """The registration fields of §5.5, shared by the table and the services."""
+
+    user_id: str = Field(max_length=30)
+    identification_type: str = Field(max_length=10)
+    identification_number: str = Field(max_length=20)
+    registration_type: str = Field(max_length=40)
+    role: str = Field(default=Role.USER.value, max_length=10)
+    name: str = Field(max_length=150)
+    # The contact fields of the form are empty until the operator first completes "Modificar"
+    # when its registration was created by staff (`create-user` takes only identity fields).
+    country_code: str | None = Field(default=None, max_length=2)
+    province_code: str | None = Field(default=None, max_length=2)
+    city_code: str | None = Field(default=None, max_length=4)
+    address: str | None = Field(default=None, max_length=250)
+    phone1: str | None = Field(default=None, max_length=14)
+    phone2: str | None = Field(default=None, max_length=14)
+    mobile_carrier: str | None = Field(default=None, max_length=10)
+    mobile_number: str | None = Field(default=None, max_length=14)
+    fax: str | None = Field(default=None, max_length=14)
+    email: str = Field(max_length=254)
+    # The company (representatives, employees) or entity (public officials) as registered with
+    # the SRI; shown read-only on those forms.
+    company_ruc: str | None = Field(default=None, max_length=13)
+    company_name: str | None = Field(default=None, max_length=200)
+
+
+class OperatorRow(OperatorBase, table=True):
+    """An operator's registration. `password_hash` and `version` never leave the server."""
+
+    __tablename__ = "operators"
+    __table_args__ = (
+        # Case-insensitive uniqueness, enforced by the database itself.
+        sa.Index("uq_operators_user_id_lower", sa.func.lower(sa.column("user_id")), unique=True),
+        sa.Index("uq_operators_email_lower", sa.func.lower(sa.column("email")), unique=True),
+        sa.Index("ix_operators_identification", "identification_number"),
+        sa.CheckConstraint(
+            _in("identification_type", IdentificationType), name="ck_operators_identification_type"
+        ),
+        sa.CheckConstraint(
+            _in("registration_type", RegistrationTypeCode), name="ck_operators_registration_type"
+        ),
+        sa.CheckConstraint(_in("role", Role), name="ck_operators_role"),
+        sa.CheckConstraint(_in("status", OperatorStatus), name="ck_operators_status"),
+        sa.CheckConstraint(_in("mobile_carrier", MobileCarrierCode), name="ck_operators_carrier"),
+        sa.CheckConstraint("version >= 1", name="ck_operators_version_positive"),
+        sa.CheckConstraint("length(trim(user_id)) > 0", name="ck_operators_user_id_not_blank"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    password_hash: str = Field(max_length=255)
+    status: str = Field(default=OperatorStatus.ACTIVE.value, max_length=10)
+    version: int = Field(default=1)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+    # The last completed update (a successful `modify`); the yearly duty reads it.
+    last_update_at: datetime | None = _timestamp(nullable=True)
+
+
+class AuditEntryRow(SQLModel, table=True):
+    """One line of an operator's history: who did what, and which fields changed (old, new)."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        sa.Index("ix_audit_entries_operator_time", "operator_id", "occurred_at"),
+        sa.CheckConstraint("actor_kind IN ('USER', 'STAFF', 'SYSTEM')", name="ck_audit_actor_kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    operator_id: int = Field(foreign_key="operators.id", ondelete="CASCADE")
+    actor_kind: str = Field(max_length=10)
+    actor_user_id: str | None = Field(default=None, max_length=30)
+    operation: str = Field(max_length=40)
+    # [{"field": ..., "old": ..., "new": ...}]; secrets appear only as "changed".
+    changes: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON_DOCUMENT, nullable=False)
+    )
+    occurred_at: datetime = _timestamp()
+
+
+class OutboxEventRow(SQLModel, table=True):
+    """An event written in the same transaction as the change it reports (the outbox).
+
+    `sequence` orders events for partners; a relay publishes committed rows to Redis.
+    """
+
+    __tablename__ = "outbox_events"
+
+    sequence: int | None = Field(
+        default=None,
+        sa_column=Column(sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+    )
+    event_id: str = Field(max_length=36, unique=True)
+    event_type: str = Field(max_length=40)
+    operator_id: int = Field(foreign_key="operators.id", ondelete="CASCADE", index=True)
+    user_id: str = Field(max_length=30)
+    actor: str = Field(max_length=40)
+    changes: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON_DOCUMENT, nullable=False)
+    )
+    occurred_at: datetime = _timestamp()

@@ -1,0 +1,1 @@
+"""Resolvers, one module per capability: authorise, call a service, map the result or refusal."""

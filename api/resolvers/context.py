@@ -1,0 +1,46 @@
+"""The per-request context: services, the caller, the language of messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.types import Info as StrawberryInfo
+
+from api.domain.vocabulary import Locale, Role
+from api.persistence.operators import OperatorRepository
+from api.persistence.sessions import SessionData
+from api.persistence.tables import OperatorRow
+from api.services.container import Services
+
+
+@dataclass
+class Context:
+    services: Services
+    request: Request | WebSocket
+    response: Response | WebSocket | None
+    locale: Locale
+    client_address: str
+    session: SessionData | None = None
+    # Filled by Strawberry from the WebSocket `connection_init` payload.
+    connection_params: dict[str, Any] | None = None
+    _caller: OperatorRow | None = field(default=None, repr=False)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.session is not None and self.session.role == Role.STAFF.value
+
+    async def caller(self) -> OperatorRow | None:
+        """The signed-in operator's row, read once per request."""
+        if self.session is None:
+            return None
+        if self._caller is None:
+            async with self.services.reading() as db:
+                self._caller = await OperatorRepository(db).by_id(self.session.operator_id)
+        return self._caller
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,66 @@
+"""The one place where a stored operator becomes the public `Operator` shape."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from api.domain.catalogs import Catalogs
+from api.domain.forms import registration_type_spec
+from api.domain.operators import senae_email
+from api.domain.vocabulary import Locale, RegistrationTypeCode
+from api.persistence.tables import OperatorRow
+from api.resolvers.catalogs import city_shape, country_shape, province_shape
+from api.schema.enums import (
+    IdentificationTypeEnum,
+    MobileCarrierCodeEnum,
+    OperatorStatusEnum,
+    RegistrationTypeCodeEnum,
+    RoleEnum,
+)
+from api.schema.operator import Company, Identification, Operator, RegistrationTypeRef
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def to_operator(row: OperatorRow, *, catalogs: Catalogs, locale: Locale) -> Operator:
+    spec = registration_type_spec(RegistrationTypeCode(row.registration_type))
+    country = catalogs.country(row.country_code) if row.country_code else None
+    province = catalogs.province(row.province_code) if row.province_code else None
+    city = catalogs.city(row.city_code) if row.city_code else None
+    return Operator(
+        user_id=row.user_id,
+        identification=Identification(
+            type=IdentificationTypeEnum[row.identification_type],
+            number=row.identification_number,
+        ),
+        registration_type=RegistrationTypeRef(
+            code=RegistrationTypeCodeEnum[spec.code.name],
+            name=spec.name_es if locale is Locale.ES else spec.name_en,
+        ),
+        role=RoleEnum[row.role],
+        name=row.name,
+        country=country_shape(country, locale) if country else None,
+        province=province_shape(province) if province else None,
+        city=city_shape(city) if city else None,
+        address=row.address,
+        phone1=row.phone1,
+        phone2=row.phone2,
+        mobile_carrier=(MobileCarrierCodeEnum[row.mobile_carrier] if row.mobile_carrier else None),
+        mobile_number=row.mobile_number,
+        fax=row.fax,
+        email=row.email,
+        senae_email=senae_email(row.user_id),
+        company=(
+            Company(ruc=row.company_ruc, name=row.company_name)
+            if row.company_ruc or row.company_name
+            else None
+        ),
+        status=OperatorStatusEnum[row.status],
+        version=row.version,
+        created_at=_aware(row.created_at),
+        updated_at=_aware(row.updated_at),
+        last_update_at=_aware(row.last_update_at) if row.last_update_at else None,
+    )

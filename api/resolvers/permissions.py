@@ -1,0 +1,82 @@
+"""Who may call what, as Strawberry permission classes.
+
+On queries a refusal is a GraphQL error with `extensions.code`; on mutations it is the payload's
+`errors` (see `PayloadPermissions`), so clients handle every refusal of a mutation one way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.extensions.field_extension import AsyncExtensionResolver
+from strawberry.permission import BasePermission, PermissionExtension
+from strawberry.types.field import StrawberryField
+from strawberry.utils.await_maybe import await_maybe
+
+from api.domain.errors import ErrorCode, FieldError
+from api.domain.messages import error_message
+from api.resolvers.context import Info
+from api.resolvers.errors import single_error
+
+
+class _CodedPermission(BasePermission):
+    code: ErrorCode = ErrorCode.FORBIDDEN
+
+    def __init__(self) -> None:
+        self.message = error_message(FieldError(None, self.code))
+        self.error_extensions = {"code": self.code.value}
+
+
+class IsAuthenticated(_CodedPermission):
+    """A signed-in user (a valid bearer token)."""
+
+    code = ErrorCode.UNAUTHENTICATED
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return info.context.session is not None
+
+
+class IsSelfOrStaff(_CodedPermission):
+    """The user itself (by `userId` argument), or customs staff."""
+
+    code = ErrorCode.FORBIDDEN
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        session = info.context.session
+        if session is None:
+            return False
+        target = str(kwargs.get("user_id", "")).strip().lower()
+        return info.context.is_staff or session.user_id.lower() == target
+
+
+class IsStaff(_CodedPermission):
+    """Customs staff (role STAFF)."""
+
+    code = ErrorCode.FORBIDDEN
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return info.context.is_staff
+
+
+class PayloadPermissions(PermissionExtension):
+    """Strawberry's permission extension, answering a refusal with the mutation's own payload."""
+
+    def __init__(self, permissions: list[BasePermission]) -> None:
+        super().__init__(permissions=permissions, use_directives=False)
+
+    def apply(self, field: StrawberryField) -> None:
+        super().apply(field)
+        self.payload_type: Any = field.type
+
+    @property
+    def supports_sync(self) -> bool:
+        return False
+
+    async def resolve_async(
+        self, next_: AsyncExtensionResolver, source: Any, info: Info, **kwargs: Any
+    ) -> Any:
+        for permission in self.permissions:
+            if not await await_maybe(permission.has_permission(source, info, **kwargs)):
+                code = getattr(permission, "code", ErrorCode.FORBIDDEN)
+                return self.payload_type(errors=single_error(code, info.context.locale))
+        return await next_(source, info, **kwargs)

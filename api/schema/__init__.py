@@ -1,0 +1,1 @@
+"""Strawberry types, inputs and enums: shapes and descriptions only, no rules."""

@@ -1,0 +1,103 @@
+"""GraphQL enums mirroring the domain's vocabularies, each value described for GraphiQL.
+
+The members are built from the domain enums, so the two can never disagree; a missing
+description fails at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import Enum, StrEnum
+from typing import Any
+
+import strawberry
+
+from api.domain import messages
+from api.domain.errors import ErrorCode, FieldError
+from api.domain.vocabulary import (
+    IdentificationType,
+    MobileCarrierCode,
+    OperatorStatus,
+    RegistrationTypeCode,
+    Role,
+)
+
+
+def _mirror(
+    domain: type[StrEnum], *, name: str, description: str, values: Mapping[str, str]
+) -> Any:
+    members = {
+        member.name: strawberry.enum_value(member.value, description=values[member.name])
+        for member in domain
+    }
+    # The functional Enum API builds the class at run time, which the type checker cannot follow.
+    enum_class: Any = Enum(name, members)  # type: ignore[misc]
+    return strawberry.enum(enum_class, description=description)
+
+
+UserErrorCode = _mirror(
+    ErrorCode,
+    name="UserErrorCode",
+    description="Why an operation was refused. `UserError.message` explains it in the caller's language.",
+    # The Spanish message of each code is its description: one catalog, no second wording.
+    values={code.name: messages.error_message(FieldError(None, code)) for code in ErrorCode},
+)
+
+RegistrationTypeCodeEnum = _mirror(
+    RegistrationTypeCode,
+    name="RegistrationTypeCode",
+    description='The seven forms of "Modificar información del uso" (SENAE-ISEE-3-2-010 §5.4), in that order.',
+    values={
+        "FOREIGN_TRADE_REPRESENTATIVE": "1. Representante de Comercio Exterior.",
+        "EMPLOYEE": "2. Empleado (needs its company's permission, SENAE-ISEE-3-2-013).",
+        "GENERAL_USER": "3. Usuario General (the form SENAE-ISEE-3-2-010 details).",
+        "PUBLIC_ENTITY_REPRESENTATIVE": "4. Representante de Entidades Públicas.",
+        "PUBLIC_ENTITY_OFFICIAL": "5. Funcionario de Entidades Públicas.",
+        "INTERNATIONAL_ORGANIZATION": "6. Organismo Internacional.",
+        "PERSON_WITH_DISABILITY": "7. Persona Natural con Discapacidad.",
+    },
+)
+
+IdentificationTypeEnum = _mirror(
+    IdentificationType,
+    name="IdentificationType",
+    description='The document of "Doc. identificación" (read-only on every form).',
+    values={
+        "RUC": "Registro Único de Contribuyentes: 13 digits with check digit.",
+        "CEDULA": "Cédula de ciudadanía: 10 digits with check digit.",
+        "PASSPORT": "Passport (foreign persons and international organizations).",
+    },
+)
+
+RoleEnum = _mirror(
+    Role,
+    name="Role",
+    description="What a signed-in person may do.",
+    values={
+        "USER": "An operator: reads and changes only its own registration.",
+        "STAFF": "Customs staff: reviews requests and reads any registration.",
+    },
+)
+
+OperatorStatusEnum = _mirror(
+    OperatorStatus,
+    name="OperatorStatus",
+    description="Whether the user ID may sign in.",
+    values={
+        "ACTIVE": "The user ID is enabled.",
+        "DISABLED": "The user ID is disabled (deregistered, or the yearly update was missed).",
+    },
+)
+
+MobileCarrierCodeEnum = _mirror(
+    MobileCarrierCode,
+    name="MobileCarrierCode",
+    description='The mobile carriers of the "Celular" field (§5.5.1).',
+    values={
+        "CLARO": "Claro.",
+        "MOVISTAR": "Movistar.",
+        "CNT": "CNT (Corporación Nacional de Telecomunicaciones).",
+        "TUENTI": "Tuenti.",
+        "OTROS": "Any other carrier.",
+    },
+)

@@ -1,0 +1,80 @@
+"""The operator as clients see it: the fields of §5.5, never the password hash."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from api.schema.catalogs import City, Country, Province
+from api.schema.enums import (
+    IdentificationTypeEnum,
+    MobileCarrierCodeEnum,
+    OperatorStatusEnum,
+    RegistrationTypeCodeEnum,
+    RoleEnum,
+)
+
+
+@strawberry.type(description='"Doc. identificación": read-only (§5.5.1).')
+class Identification:
+    type: IdentificationTypeEnum = strawberry.field(description="RUC, CEDULA or PASSPORT.")
+    number: str = strawberry.field(description="The document number.")
+
+
+@strawberry.type(description="The registration type an operator is registered under (§5.4).")
+class RegistrationTypeRef:
+    code: RegistrationTypeCodeEnum = strawberry.field(description="Stable code.")
+    name: str = strawberry.field(description="Name as the portal shows it.")
+
+
+@strawberry.type(
+    description="The company (representatives, employees) or entity as registered with the SRI: read-only."
+)
+class Company:
+    ruc: str | None = strawberry.field(description="The company's RUC.")
+    name: str | None = strawberry.field(description="The company's name.")
+
+
+@strawberry.type(description="A registered user of the customs portal (an OCE, or customs staff).")
+class Operator:
+    user_id: str = strawberry.field(
+        description='"ID. usuario" (§4.1.4): read-only; changing it means deregistering and registering again.'
+    )
+    identification: Identification = strawberry.field(description='"Doc. identificación".')
+    registration_type: RegistrationTypeRef = strawberry.field(description="Its form (§5.4).")
+    role: RoleEnum = strawberry.field(description="USER or STAFF.")
+    name: str = strawberry.field(
+        description='"Nombre usuario": only corrections of misspelt names or surnames are accepted.'
+    )
+    country: Country | None = strawberry.field(
+        description='"País" (null until the form is first completed).'
+    )
+    province: Province | None = strawberry.field(description='"Provincia": only for Ecuador.')
+    city: City | None = strawberry.field(description='"Ciudad": a canton of the province.')
+    address: str | None = strawberry.field(description='"Dirección".')
+    phone1: str | None = strawberry.field(description='"Teléfono1": 0XXXXXXXX, area code included.')
+    phone2: str | None = strawberry.field(description='"Teléfono2".')
+    mobile_carrier: MobileCarrierCodeEnum | None = strawberry.field(
+        description="Carrier of the mobile."
+    )
+    mobile_number: str | None = strawberry.field(description='"Celular": 09XXXXXXXX.')
+    fax: str | None = strawberry.field(description='"Fax".')
+    email: str = strawberry.field(
+        description='"Correo electrónico": the registered personal address.'
+    )
+    senae_email: str = strawberry.field(
+        description='"SENAE correo electrónico" (§4.1.5): <ID.usuario>@correo.aduana.gob.ec, read-only.'
+    )
+    company: Company | None = strawberry.field(
+        description="Company or entity data (representatives, employees, public officials)."
+    )
+    status: OperatorStatusEnum = strawberry.field(description="ACTIVE or DISABLED.")
+    version: int = strawberry.field(
+        description="Increases with every change; send it as `expectedVersion` to refuse stale edits."
+    )
+    created_at: datetime = strawberry.field(description="When the user registered.")
+    updated_at: datetime = strawberry.field(description="When the record last changed.")
+    last_update_at: datetime | None = strawberry.field(
+        description='When the user last completed "Modificar" successfully.'
+    )

@@ -1,0 +1,81 @@
+"""Everything a request or a command needs, opened once per process and closed at shutdown."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.clock import Clock, clock_for
+from api.domain.catalogs import Catalogs
+from api.mail.sender import LogMailer, Mailer, SmtpMailer
+from api.persistence.catalog_source import load_catalogs
+from api.persistence.db import SessionFactory, create_engine, create_session_factory
+from api.persistence.rate_limits import RateLimiter
+from api.persistence.redis_store import Keys, Redis, create_redis
+from api.persistence.sessions import SessionStore
+from api.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: SessionFactory
+    redis: Redis
+    keys: Keys
+    sessions: SessionStore
+    rate_limiter: RateLimiter
+    mailer: Mailer
+    catalogs: Catalogs
+    clock: Clock
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One database transaction: committed when the block ends, rolled back on any error."""
+        async with self.session_factory() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        async with self.session_factory() as session:
+            yield session
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+        await self.engine.dispose()
+
+
+def build_mailer(settings: Settings) -> Mailer:
+    if settings.smtp_host is None:
+        return LogMailer()
+    return SmtpMailer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.mail_from,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        starttls=settings.smtp_starttls,
+        timeout=settings.smtp_timeout_seconds,
+    )
+
+
+def build_services(settings: Settings) -> Services:
+    engine = create_engine(settings.database_url)
+    redis = create_redis(settings.redis_url)
+    keys = Keys(settings.redis_key_prefix)
+    return Services(
+        settings=settings,
+        engine=engine,
+        session_factory=create_session_factory(engine),
+        redis=redis,
+        keys=keys,
+        sessions=SessionStore(redis, keys, ttl_seconds=settings.session_ttl_seconds),
+        rate_limiter=RateLimiter(redis, keys),
+        mailer=build_mailer(settings),
+        catalogs=load_catalogs(),
+        clock=clock_for(settings.clock_fixed),
+    )

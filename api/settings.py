@@ -1,0 +1,108 @@
+"""Configuration from the environment (SPEC §5). Defaults give the zero-setup mode.
+
+A wrong value stops start-up with one line naming the variable (`load_settings`).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused in production
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = "sqlite+aiosqlite:///./ecuapass.db"
+    # Unset means the in-process Redis-compatible store of the zero-setup mode.
+    redis_url: str | None = None
+    redis_key_prefix: str = "ecuapass:"
+    smtp_host: str | None = None
+    smtp_port: Annotated[int, Field(ge=1, le=65535)] = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: Annotated[float, Field(gt=0)] = 10.0
+    mail_from: str = "Ecuapass SENAE <no-responder@aduana.gob.ec>"
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    secret_key: str = DEVELOPMENT_SECRET
+    # Sliding session: each authenticated request renews the expiry.
+    session_ttl_seconds: Annotated[int, Field(ge=60)] = 1800
+    login_max_failures_per_account: Annotated[int, Field(ge=1)] = 5
+    login_max_failures_per_address: Annotated[int, Field(ge=1)] = 50
+    login_failure_window_seconds: Annotated[int, Field(ge=1)] = 900
+    # None: decided by the database (on for SQLite, the zero-setup mode; off otherwise).
+    auto_migrate: bool | None = None
+    seed_demo: bool | None = None
+    # A fixed instant for tests and rehearsals ("2027-01-15T10:00:00-05:00"); unset = real time.
+    clock_fixed: datetime | None = None
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
+            raise ValueError("use postgresql+asyncpg://… or sqlite+aiosqlite:///…")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("use redis://host:port/db")
+        return value or None
+
+    @field_validator("clock_fixed")
+    @classmethod
+    def _aware_clock(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("give a time zone, e.g. 2027-01-15T10:00:00-05:00")
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_a_secret(self) -> Settings:
+        if self.environment is Environment.PRODUCTION and self.secret_key == DEVELOPMENT_SECRET:
+            raise ValueError("SECRET_KEY must be set in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def should_auto_migrate(self) -> bool:
+        return self.is_sqlite if self.auto_migrate is None else self.auto_migrate
+
+    @property
+    def should_seed_demo(self) -> bool:
+        return self.is_sqlite if self.seed_demo is None else self.seed_demo
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One line naming each wrong variable, as an operator reads it in a crash loop."""
+    parts = []
+    for item in error.errors():
+        name = "_".join(str(loc) for loc in item["loc"]).upper() or "SETTINGS"
+        parts.append(f"{name}: {item['msg']}")
+    return "configuration error: " + "; ".join(parts)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        print(describe_validation_error(error), file=sys.stderr)
+        raise SystemExit(2) from None
