@@ -10,16 +10,16 @@ from typing import Annotated
 import strawberry
 from strawberry.permission import PermissionExtension
 
-from api.resolvers import auth, catalogs, operators
+from api.resolvers import auth, operators
 from api.resolvers.context import Info
 from api.resolvers.permissions import IsAuthenticated, IsSelfOrStaff, PayloadPermissions
 from api.schema.auth import LoginPayload, LogoutPayload
-from api.schema.catalogs import City, Country, MobileCarrier, Province
+from api.schema.catalog_queries import CatalogQueries
 from api.schema.operator import Operator
 
 
-@strawberry.type(description="Reading registrations and the catalogs their forms use.")
-class Query:
+@strawberry.type
+class OperatorQueries:
     @strawberry.field(description="The signed-in user, or null without a valid bearer token.")
     async def me(self, info: Info) -> Operator | None:
         return await operators.me(info)
@@ -34,43 +34,6 @@ class Query:
         user_id: Annotated[str, strawberry.argument(description='"ID. usuario", any case.')],
     ) -> Operator | None:
         return await operators.operator(info, user_id)
-
-    @strawberry.field(
-        description='Every ISO 3166-1 country (the "País" list), sorted for a reader of the caller\'s language.'
-    )
-    def countries(self, info: Info) -> list[Country]:
-        return catalogs.countries(info)
-
-    @strawberry.field(
-        description=(
-            'The provinces of a country (the "Provincia" list): Ecuador\'s 24; any other country '
-            "(or an unknown code) has none, so the list is empty."
-        )
-    )
-    def provinces(
-        self,
-        info: Info,
-        country_code: Annotated[
-            str, strawberry.argument(description="ISO 3166-1 alpha-2 code.")
-        ] = "EC",
-    ) -> list[Province]:
-        return catalogs.provinces(info, country_code)
-
-    @strawberry.field(
-        description='The cantons of a province of Ecuador (the "Ciudad" list); empty for an unknown code.'
-    )
-    def cities(
-        self,
-        info: Info,
-        province_code: Annotated[
-            str, strawberry.argument(description='INEC two-digit code, e.g. "09".')
-        ],
-    ) -> list[City]:
-        return catalogs.cities(info, province_code)
-
-    @strawberry.field(description='The carriers of the "Celular" field.')
-    def mobile_carriers(self, info: Info) -> list[MobileCarrier]:
-        return catalogs.mobile_carriers(info)
 
 
 @strawberry.type(
@@ -102,6 +65,11 @@ class Mutation:
     )
     async def logout(self, info: Info) -> LogoutPayload:
         return await auth.logout(info)
+
+
+@strawberry.type(description="Reading registrations and the catalogs their forms use.")
+class Query(OperatorQueries, CatalogQueries):
+    pass
 
 
 schema = strawberry.Schema(query=Query, mutation=Mutation)
