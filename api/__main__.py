@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from api.domain.errors import DomainError
 from api.domain.messages import error_message
@@ -14,8 +15,14 @@ from api.domain.registration import NewOperator
 from api.domain.vocabulary import RegistrationTypeCode, Role
 from api.settings import Settings, load_settings
 
+if TYPE_CHECKING:
+    from api.services.container import Services
 
-def _run_with_services(work: Callable[..., Awaitable[int]], settings: Settings) -> int:
+# Commands import their heavy dependencies inside their function, after the settings are read:
+# `--help` stays fast and a wrong setting is reported before anything else is loaded.
+
+
+def _run_with_services(work: Callable[[Services], Awaitable[int]], settings: Settings) -> int:
     from api.services.container import build_services
 
     async def main() -> int:
@@ -29,11 +36,11 @@ def _run_with_services(work: Callable[..., Awaitable[int]], settings: Settings) 
 
 
 def serve(args: argparse.Namespace) -> int:
+    settings = load_settings()
     import uvicorn
 
     from api.app import create_app
 
-    settings = load_settings()
     print(f"GraphiQL: http://{settings.host}:{settings.port}/graphql", flush=True)
     uvicorn.run(
         create_app(settings),
@@ -47,9 +54,9 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def migrate(args: argparse.Namespace) -> int:
+    settings = load_settings()
     from api.persistence.migrate import upgrade_to_head
 
-    settings = load_settings()
     upgrade_to_head(settings.database_url)
     print("database migrated to the latest revision")
     return 0
@@ -58,8 +65,8 @@ def migrate(args: argparse.Namespace) -> int:
 def seed_demo(args: argparse.Namespace) -> int:
     from api.services.demo import seed_demo as seed
 
-    async def work(services: object) -> int:
-        created = await seed(services)  # type: ignore[arg-type]
+    async def work(services: Services) -> int:
+        created = await seed(services)
         print(f"demo data ready ({created} new users)")
         return 0
 
@@ -80,14 +87,46 @@ def create_user(args: argparse.Namespace) -> int:
         role=Role(args.role.upper()),
     )
 
-    async def work(services: object) -> int:
+    async def work(services: Services) -> int:
         try:
-            row = await create_operator(services, Registration(new), actor=SYSTEM)  # type: ignore[arg-type]
+            row = await create_operator(services, Registration(new), actor=SYSTEM)
         except DomainError as refusal:
             for error in refusal.errors:
                 print(f"error: {error.field or 'user'}: {error_message(error)}", file=sys.stderr)
             return 1
         print(f"created {row.role.lower()} {row.user_id} ({row.registration_type})")
+        return 0
+
+    return _run_with_services(work, load_settings())
+
+
+def enforce_annual_update(args: argparse.Namespace) -> int:
+    from api.services.annual_update import enforce_annual_update as enforce
+
+    async def work(services: Services) -> int:
+        try:
+            result = await enforce(services, year=args.year, dry_run=args.dry_run)
+        except DomainError as refusal:
+            for error in refusal.errors:
+                print(f"error: {error_message(error)}", file=sys.stderr)
+            return 1
+        verb = "would disable" if result.dry_run else "disabled"
+        print(f"yearly update {result.year}: {verb} {len(result.disabled)} operators")
+        for user_id in result.disabled:
+            print(user_id)
+        return 0
+
+    return _run_with_services(work, load_settings())
+
+
+def remind_annual_update(args: argparse.Namespace) -> int:
+    from api.services.annual_update import remind_annual_update as remind
+
+    async def work(services: Services) -> int:
+        sent = await remind(services)
+        print(f"reminders sent: {len(sent)}")
+        for user_id in sent:
+            print(user_id)
         return 0
 
     return _run_with_services(work, load_settings())
@@ -142,6 +181,18 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "export-schema", help="print the GraphQL SDL that schema.graphql holds"
     ).set_defaults(func=export_schema)
+
+    enforce = commands.add_parser(
+        "enforce-annual-update",
+        help="after January: disable the operators that did not complete the yearly update",
+    )
+    enforce.add_argument("--year", type=int, help="the duty year (default: this year)")
+    enforce.add_argument("--dry-run", action="store_true", help="only print who would be disabled")
+    enforce.set_defaults(func=enforce_annual_update)
+    commands.add_parser(
+        "remind-annual-update",
+        help="in January: mail one reminder per operator that still owes this year's update",
+    ).set_defaults(func=remind_annual_update)
     return parser
 
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from api.domain.vocabulary import RegistrationTypeCode
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused in production
 
@@ -39,6 +42,17 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
     secret_key: str = DEVELOPMENT_SECRET
+    # Look up the domain's mail servers when checking an address (off: no DNS in tests/offline).
+    email_check_deliverability: bool = False
+    # Where deregistration notices for customs staff go (§5.8: "notifies staff").
+    staff_mailbox: str = "registro.usuarios@aduana.gob.ec"
+    # PEM certificates of the certification authorities whose signatures are accepted for the
+    # electronic-channels agreement (Ecuador's accredited CAs in production).
+    signature_ca_dir: Path | None = None
+    # The registration types the yearly duty covers (comma-separated codes; default: all seven).
+    annual_update_types: Annotated[frozenset[RegistrationTypeCode], NoDecode] = frozenset(
+        RegistrationTypeCode
+    )
     # Sliding session: each authenticated request renews the expiry.
     session_ttl_seconds: Annotated[int, Field(ge=60)] = 1800
     login_max_failures_per_account: Annotated[int, Field(ge=1)] = 5
@@ -64,6 +78,15 @@ class Settings(BaseSettings):
         if value and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("use redis://host:port/db")
         return value or None
+
+    @field_validator("annual_update_types", mode="before")
+    @classmethod
+    def _registration_types(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(
+                RegistrationTypeCode(v.strip().upper()) for v in value.split(",") if v.strip()
+            )
+        return value
 
     @field_validator("clock_fixed")
     @classmethod

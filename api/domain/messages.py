@@ -19,6 +19,16 @@ class InfoMessage(StrEnum):
     SECURITY_CODE_SENT = "SECURITY_CODE_SENT"
     LOGGED_OUT = "LOGGED_OUT"
     EMAIL_AVAILABLE = "EMAIL_AVAILABLE"
+    EMAIL_UNAVAILABLE = "EMAIL_UNAVAILABLE"
+    DEREGISTRATION_REQUESTED = "DEREGISTRATION_REQUESTED"
+    DEREGISTRATION_WITHDRAWN = "DEREGISTRATION_WITHDRAWN"
+    DEREGISTRATION_APPROVED = "DEREGISTRATION_APPROVED"
+    DEREGISTRATION_REJECTED = "DEREGISTRATION_REJECTED"
+    AGREEMENT_SIGNED = "AGREEMENT_SIGNED"
+    AGREEMENT_ALREADY_SIGNED = "AGREEMENT_ALREADY_SIGNED"
+    AGREEMENT_PUBLISHED = "AGREEMENT_PUBLISHED"
+    OPERATOR_REACTIVATED = "OPERATOR_REACTIVATED"
+    EMPLOYEE_PERMISSION_SET = "EMPLOYEE_PERMISSION_SET"
 
 
 _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
@@ -119,6 +129,18 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
             "in this update."
         ),
     },
+    ErrorCode.EMAIL_ALREADY_VERIFIED: {
+        Locale.ES: (
+            "Ya verificó la disponibilidad de otro correo electrónico y solicitó su código de "
+            "seguridad; una vez verificado no puede ser modificado en esta actualización. "
+            "Continúe con ese correo o intente de nuevo en {retry_after} segundos."
+        ),
+        Locale.EN: (
+            "You already checked another address and requested its security code; once checked "
+            "it cannot be changed in this update. Continue with it or try again in "
+            "{retry_after} seconds."
+        ),
+    },
     ErrorCode.CONFLICT: {
         Locale.ES: (
             "Su registro fue modificado mientras usted editaba (versión {current_version}). "
@@ -154,6 +176,42 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
     ErrorCode.MAIL_NOT_SENT: {
         Locale.ES: "No se pudo enviar el correo electrónico. Intente nuevamente en unos minutos.",
         Locale.EN: "The e-mail could not be sent. Try again in a few minutes.",
+    },
+    ErrorCode.DEREGISTRATION_PENDING: {
+        Locale.ES: "Ya tiene una solicitud de baja pendiente de revisión.",
+        Locale.EN: "You already have a deregistration request awaiting review.",
+    },
+    ErrorCode.NO_PENDING_DEREGISTRATION: {
+        Locale.ES: "No tiene una solicitud de baja pendiente.",
+        Locale.EN: "You have no pending deregistration request.",
+    },
+    ErrorCode.ALREADY_DECIDED: {
+        Locale.ES: "La solicitud ya fue resuelta o retirada.",
+        Locale.EN: "The request was already decided or withdrawn.",
+    },
+    ErrorCode.UNKNOWN_VERSION: {
+        Locale.ES: "La versión del convenio no existe o ya no es la vigente.",
+        Locale.EN: "The agreement version does not exist or is no longer the current one.",
+    },
+    ErrorCode.BAD_SIGNATURE: {
+        Locale.ES: "La firma electrónica no corresponde al texto del convenio o no es válida.",
+        Locale.EN: "The electronic signature does not match the agreement text or is not valid.",
+    },
+    ErrorCode.UNTRUSTED_CERTIFICATE: {
+        Locale.ES: "El certificado no fue emitido por una entidad de certificación acreditada.",
+        Locale.EN: "The certificate was not issued by an accredited certification authority.",
+    },
+    ErrorCode.CERTIFICATE_EXPIRED: {
+        Locale.ES: "El certificado de firma electrónica no está vigente.",
+        Locale.EN: "The signing certificate is not valid at this time.",
+    },
+    ErrorCode.CERTIFICATE_NOT_FOR_SIGNING: {
+        Locale.ES: "El certificado no permite firma digital.",
+        Locale.EN: "The certificate does not allow digital signatures.",
+    },
+    ErrorCode.SIGNER_MISMATCH: {
+        Locale.ES: "El certificado de firma no pertenece al usuario (la cédula o el RUC no coinciden).",
+        Locale.EN: "The signing certificate does not belong to the user (cédula or RUC differ).",
     },
     ErrorCode.INVALID_CREDENTIALS: {
         Locale.ES: "La identificación, el ID. usuario o la contraseña no son correctos.",
@@ -207,6 +265,52 @@ _INFO: Mapping[InfoMessage, Mapping[Locale, str]] = {
     InfoMessage.EMAIL_AVAILABLE: {
         Locale.ES: "El correo electrónico está disponible y quedó reservado para esta actualización.",
         Locale.EN: "The e-mail address is available and was reserved for this update.",
+    },
+    InfoMessage.DEREGISTRATION_REQUESTED: {
+        Locale.ES: (
+            "Su solicitud de baja ha sido registrada y será revisada por el SENAE. Recibirá la "
+            "respuesta en su correo electrónico."
+        ),
+        Locale.EN: (
+            "Your deregistration request was recorded and will be reviewed by SENAE. You will "
+            "receive the answer by e-mail."
+        ),
+    },
+    InfoMessage.DEREGISTRATION_WITHDRAWN: {
+        Locale.ES: "Su solicitud de baja fue retirada.",
+        Locale.EN: "Your deregistration request was withdrawn.",
+    },
+    InfoMessage.DEREGISTRATION_APPROVED: {
+        Locale.ES: "La baja fue aprobada: el ID. usuario quedó inhabilitado.",
+        Locale.EN: "The deregistration was approved: the user ID is disabled.",
+    },
+    InfoMessage.DEREGISTRATION_REJECTED: {
+        Locale.ES: "La solicitud de baja fue rechazada.",
+        Locale.EN: "The deregistration request was rejected.",
+    },
+    InfoMessage.AGREEMENT_SIGNED: {
+        Locale.ES: "El convenio fue firmado. Su actualización de Datos se ha realizado con éxito",
+        Locale.EN: "The agreement was signed. Your data update was completed successfully",
+    },
+    InfoMessage.AGREEMENT_ALREADY_SIGNED: {
+        Locale.ES: "Ya había firmado esta versión del convenio; no se registró nada nuevo.",
+        Locale.EN: "You had already signed this version of the agreement; nothing new was recorded.",
+    },
+    InfoMessage.AGREEMENT_PUBLISHED: {
+        Locale.ES: "Se publicó la versión {version} del convenio; todos los usuarios deberán firmarla.",
+        Locale.EN: "Version {version} of the agreement was published; every user must sign it.",
+    },
+    InfoMessage.OPERATOR_REACTIVATED: {
+        Locale.ES: "El ID. usuario fue habilitado nuevamente.",
+        Locale.EN: "The user ID was enabled again.",
+    },
+    InfoMessage.EMPLOYEE_PERMISSION_SET: {
+        Locale.ES: "Se actualizó el permiso del empleado.",
+        Locale.EN: "The employee's permission was updated.",
+    },
+    InfoMessage.EMAIL_UNAVAILABLE: {
+        Locale.ES: "El correo electrónico no está disponible.",
+        Locale.EN: "The e-mail address is not available.",
     },
 }
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import re
+from datetime import datetime
 from typing import Final
 
 import pyotp
@@ -77,3 +79,16 @@ def codes_match(a_hash: str, b_hash: str) -> bool:
     """Constant-time comparison of two `hash_code` results."""
     # compare_digest on str refuses non-ASCII; bytes always work.
     return hmac.compare_digest(a_hash.encode("utf-8"), b_hash.encode("utf-8"))
+
+
+# Against mail bombing: no new code while the last one is fresh and unused, and a bounded number
+# of codes per hour. A code used up by a successful update no longer exists, so it holds nothing
+# back.
+RESEND_COOLDOWN_SECONDS = 60
+MAX_CODES_PER_HOUR = 10
+
+
+def seconds_until_resend(*, issued_at: datetime, now: datetime) -> int:
+    """0 when a new code may be sent; otherwise the seconds to wait."""
+    elapsed = (now - issued_at).total_seconds()
+    return max(0, math.ceil(RESEND_COOLDOWN_SECONDS - elapsed))

@@ -70,3 +70,93 @@ def email_changed_notice(*, to: str, user_id: str, new_address: str, at: datetim
 def _mask(address: str) -> str:
     local, _, domain = address.partition("@")
     return f"{local[:2]}***@{domain}"
+
+
+def _plain_mail(*, to: str, subject: str, paragraphs: list[str]) -> OutgoingMail:
+    signature = "Servicio Nacional de Aduana del Ecuador - SENAE"
+    text = "\n\n".join([*paragraphs, signature]) + "\n"
+    html = (
+        "<!doctype html><html lang='es'><body style='font-family:Arial,sans-serif'>"
+        + "".join(f"<p>{escape(p)}</p>" for p in [*paragraphs, signature])
+        + "</body></html>"
+    )
+    return OutgoingMail(to=to, subject=subject, text=text, html=html)
+
+
+def deregistration_received_mail(
+    *, to: str, user_id: str, request_id: int, at: datetime
+) -> OutgoingMail:
+    return _plain_mail(
+        to=to,
+        subject="SOLICITUD DE BAJA RECIBIDA - ECUAPASS",
+        paragraphs=[
+            f"Hemos recibido el {_local(at)} (hora de Ecuador) su solicitud de baja del ID. usuario "
+            f"{user_id} (solicitud No. {request_id}).",
+            "El SENAE revisará su solicitud y le comunicará la decisión por este medio. Mientras "
+            "tanto puede retirarla desde la opción «Modificar información de registro de usuario».",
+        ],
+    )
+
+
+def deregistration_staff_notice(
+    *, to: str, user_id: str, name: str, request_id: int, reason: str, at: datetime
+) -> OutgoingMail:
+    return _plain_mail(
+        to=to,
+        subject=f"NUEVA SOLICITUD DE BAJA {request_id} - {user_id}",
+        paragraphs=[
+            f"El usuario {user_id} ({name}) solicitó la baja de su ID. usuario el {_local(at)} "
+            "(hora de Ecuador).",
+            f"Motivo: {reason}",
+            "Revise la solicitud en la cola de solicitudes de baja (deregistrationRequests).",
+        ],
+    )
+
+
+def deregistration_decided_mail(
+    *, to: str, user_id: str, approved: bool, reason: str | None, at: datetime
+) -> OutgoingMail:
+    outcome = "APROBADA" if approved else "RECHAZADA"
+    paragraphs = [
+        f"Su solicitud de baja del ID. usuario {user_id} fue {outcome.lower()} el {_local(at)} "
+        "(hora de Ecuador)."
+    ]
+    if approved:
+        paragraphs.append(
+            "Su ID. usuario ha sido inhabilitado. Para volver a operar en Ecuapass registre un "
+            "nuevo usuario."
+        )
+    if reason:
+        paragraphs.append(f"Motivo: {reason}")
+    return _plain_mail(
+        to=to, subject=f"SOLICITUD DE BAJA {outcome} - ECUAPASS", paragraphs=paragraphs
+    )
+
+
+def annual_update_reminder_mail(
+    *, to: str, user_id: str, year: int, due_by: datetime
+) -> OutgoingMail:
+    return _plain_mail(
+        to=to,
+        subject=f"ACTUALIZACIÓN ANUAL DE DATOS {year} - ECUAPASS",
+        paragraphs=[
+            f"De acuerdo con la resolución SENAE-DGN-2016-0364-RE, el ID. usuario {user_id} debe "
+            f"actualizar sus datos en el portal Ecuapass hasta el {due_by.astimezone(ECUADOR_TZ):%d/%m/%Y}.",
+            "Ingrese a Soporte al Cliente > Registro de usuario > 3.2.3 Modificar información de "
+            "registro de usuario, actualice sus datos con el código de seguridad y firme el Convenio "
+            "para la utilización de canales electrónicos con su TOKEN.",
+            "Si no realiza la actualización, su ID. usuario será inhabilitado.",
+        ],
+    )
+
+
+def annual_update_disabled_mail(*, to: str, user_id: str, year: int) -> OutgoingMail:
+    return _plain_mail(
+        to=to,
+        subject="ID. USUARIO INHABILITADO - ECUAPASS",
+        paragraphs=[
+            f"El ID. usuario {user_id} fue inhabilitado porque no realizó en enero de {year} la "
+            "actualización anual de datos dispuesta por la resolución SENAE-DGN-2016-0364-RE.",
+            "Para habilitarlo nuevamente comuníquese con el SENAE (1800 ADUANA).",
+        ],
+    )

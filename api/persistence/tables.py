@@ -87,8 +87,14 @@ class OperatorRow(OperatorBase, table=True):
     version: int = Field(default=1)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
-    # The last completed update (a successful `modify`); the yearly duty reads it.
+    # The last successful "Modificar"; the agreement must be signed after it.
     last_update_at: datetime | None = _timestamp(nullable=True)
+    # The agreement version last signed, and when (the evidence is in agreement_signatures).
+    agreement_version: str | None = Field(default=None, max_length=20)
+    agreement_signed_at: datetime | None = _timestamp(nullable=True)
+    # SENAE-ISEE-3-2-013: an employee may use "Modificar" only with its company's permission.
+    employee_permission: bool = Field(default=False)
+    status_reason: str | None = Field(default=None, max_length=500)
 
 
 class AuditEntryRow(SQLModel, table=True):
@@ -133,3 +139,99 @@ class OutboxEventRow(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON_DOCUMENT, nullable=False)
     )
     occurred_at: datetime = _timestamp()
+
+
+class DeregistrationRequestRow(SQLModel, table=True):
+    """A "Solicitud de baja" (§5.8): at most one PENDING per operator (a partial unique index)."""
+
+    __tablename__ = "deregistration_requests"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('PENDING', 'APPROVED', 'REJECTED', 'WITHDRAWN')",
+            name="ck_deregistration_status",
+        ),
+        sa.Index(
+            "uq_deregistration_one_pending",
+            "operator_id",
+            unique=True,
+            postgresql_where=sa.text("status = 'PENDING'"),
+            sqlite_where=sa.text("status = 'PENDING'"),
+        ),
+        sa.Index("ix_deregistration_status_created", "status", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    operator_id: int = Field(foreign_key="operators.id", ondelete="CASCADE")
+    reason: str = Field(max_length=500)
+    status: str = Field(default="PENDING", max_length=10)
+    created_at: datetime = _timestamp()
+    decided_at: datetime | None = _timestamp(nullable=True)
+    decided_by: str | None = Field(default=None, max_length=30)
+    decision_reason: str | None = Field(default=None, max_length=500)
+
+
+class AgreementVersionRow(SQLModel, table=True):
+    """A published text of the *Convenio para la utilización de canales electrónicos*."""
+
+    __tablename__ = "agreement_versions"
+
+    version: str = Field(primary_key=True, max_length=20)
+    text: str = Field(sa_column=Column(sa.Text(), nullable=False))
+    sha256: str = Field(max_length=64)
+    published_at: datetime = _timestamp()
+    published_by: str | None = Field(default=None, max_length=30)
+
+
+class AgreementSignatureRow(SQLModel, table=True):
+    """The evidence of a signed agreement: the CMS signature, the certificate, its fingerprint."""
+
+    __tablename__ = "agreement_signatures"
+    __table_args__ = (sa.Index("ix_agreement_signatures_operator", "operator_id", "signed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    operator_id: int = Field(foreign_key="operators.id", ondelete="CASCADE")
+    version: str = Field(foreign_key="agreement_versions.version", max_length=20)
+    signed_at: datetime = _timestamp()
+    signature: str = Field(sa_column=Column(sa.Text(), nullable=False))
+    certificate_pem: str = Field(sa_column=Column(sa.Text(), nullable=False))
+    certificate_sha256: str = Field(max_length=64)
+    certificate_subject: str = Field(max_length=500)
+
+
+class AnnualUpdateRow(SQLModel, table=True):
+    """A completed yearly update (resolution SENAE-DGN-2016-0364-RE): one per operator and year."""
+
+    __tablename__ = "annual_updates"
+    __table_args__ = (sa.UniqueConstraint("operator_id", "year", name="uq_annual_updates_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    operator_id: int = Field(foreign_key="operators.id", ondelete="CASCADE")
+    year: int
+    completed_at: datetime = _timestamp()
+
+
+class AnnualReminderRow(SQLModel, table=True):
+    """The one reminder mail per operator and year."""
+
+    __tablename__ = "annual_update_reminders"
+    __table_args__ = (sa.UniqueConstraint("operator_id", "year", name="uq_annual_reminders_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    operator_id: int = Field(foreign_key="operators.id", ondelete="CASCADE")
+    year: int
+    sent_at: datetime = _timestamp()
+
+
+class PartnerKeyRow(SQLModel, table=True):
+    """An API key of a partner system. Only the SHA-256 of the key is stored."""
+
+    __tablename__ = "partner_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    key_prefix: str = Field(max_length=16)
+    key_hash: str = Field(max_length=64, unique=True)
+    scopes: str = Field(max_length=200)
+    created_at: datetime = _timestamp()
+    created_by: str | None = Field(default=None, max_length=30)
+    revoked_at: datetime | None = _timestamp(nullable=True)

@@ -14,6 +14,7 @@ from api.domain.vocabulary import Locale, Role
 from api.persistence.operators import OperatorRepository
 from api.persistence.sessions import SessionData
 from api.persistence.tables import OperatorRow
+from api.resolvers.loaders import Loaders
 from api.services.container import Services
 
 
@@ -25,9 +26,13 @@ class Context:
     locale: Locale
     client_address: str
     session: SessionData | None = None
+    loaders: Loaders = field(init=False)
     # Filled by Strawberry from the WebSocket `connection_init` payload.
     connection_params: dict[str, Any] | None = None
     _caller: OperatorRow | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.services)
 
     @property
     def is_staff(self) -> bool:

@@ -6,6 +6,7 @@ import logging
 
 import redis.exceptions
 import sqlalchemy.exc
+from graphql import GraphQLError
 
 from api.domain.errors import DomainError, ErrorCode, FieldError
 from api.domain.messages import error_message
@@ -51,3 +52,12 @@ def user_errors(refusal: BaseException, locale: Locale) -> list[UserError]:
 
 def single_error(code: ErrorCode, locale: Locale, field: str | None = None) -> list[UserError]:
     return [to_user_error(FieldError(field, code), locale)]
+
+
+def as_graphql_error(refusal: DomainError, locale: Locale) -> GraphQLError:
+    """A query's refusal: a GraphQL error carrying the same code and field a mutation would."""
+    first = refusal.errors[0]
+    return GraphQLError(
+        error_message(first, locale),
+        extensions={"code": first.code.value, "field": first.field},
+    )

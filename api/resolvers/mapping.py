@@ -20,7 +20,7 @@ from api.schema.enums import (
 from api.schema.operator import Company, Identification, Operator, RegistrationTypeRef
 
 
-def _aware(value: datetime) -> datetime:
+def aware(value: datetime) -> datetime:
     # SQLite hands back naive datetimes; every stored time is UTC.
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -60,7 +60,14 @@ def to_operator(row: OperatorRow, *, catalogs: Catalogs, locale: Locale) -> Oper
         ),
         status=OperatorStatusEnum[row.status],
         version=row.version,
-        created_at=_aware(row.created_at),
-        updated_at=_aware(row.updated_at),
-        last_update_at=_aware(row.last_update_at) if row.last_update_at else None,
+        created_at=aware(row.created_at),
+        updated_at=aware(row.updated_at),
+        last_update_at=aware(row.last_update_at) if row.last_update_at else None,
+        status_reason=row.status_reason,
+        employee_permission=(
+            row.employee_permission
+            if row.registration_type == RegistrationTypeCode.EMPLOYEE.value
+            else None
+        ),
+        source=row,
     )

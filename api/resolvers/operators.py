@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from api.domain.errors import DomainError
 from api.persistence.operators import OperatorRepository
+from api.persistence.tables import AuditEntryRow
 from api.resolvers.context import Info
-from api.resolvers.mapping import to_operator
+from api.resolvers.errors import as_graphql_error
+from api.resolvers.mapping import aware, to_operator
+from api.schema.history import (
+    ChangeActor,
+    FieldChange,
+    HistoryEdge,
+    HistoryEntry,
+    OperatorHistoryConnection,
+    PageInfo,
+)
 from api.schema.operator import Operator
+from api.services import history
 
 
 async def me(info: Info) -> Operator | None:
@@ -23,3 +35,44 @@ async def operator(info: Info, user_id: str) -> Operator | None:
     if row is None:
         return None
     return to_operator(row, catalogs=ctx.services.catalogs, locale=ctx.locale)
+
+
+def _history_entry(row: AuditEntryRow) -> HistoryEntry:
+    return HistoryEntry(
+        occurred_at=aware(row.occurred_at),
+        actor=ChangeActor(kind=row.actor_kind, user_id=row.actor_user_id),
+        operation=row.operation,
+        changes=[
+            FieldChange(
+                field=str(change["field"]),
+                old=change.get("old"),
+                new=change.get("new"),
+                secret=bool(change.get("secret", False)),
+            )
+            for change in row.changes
+        ],
+    )
+
+
+async def operator_history(
+    info: Info, user_id: str, first: int, after: str | None
+) -> OperatorHistoryConnection | None:
+    ctx = info.context
+    try:
+        page = await history.operator_history(
+            ctx.services, user_id=user_id, first=first, after=after
+        )
+    except DomainError as refusal:
+        raise as_graphql_error(refusal, ctx.locale) from None
+    if page is None:
+        return None
+    edges = [
+        HistoryEdge(cursor=history.entry_cursor(row.id or 0), node=_history_entry(row))
+        for row in page.entries
+    ]
+    return OperatorHistoryConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
+        ),
+    )

@@ -1,4 +1,10 @@
-"""The catalog queries: every option list a client needs to render any form (§5.4, §5.5.1)."""
+"""The catalog queries: every option list and form spec a client needs to render any form (§5.4,
+§5.5.1).
+
+Everything here is public reference data, the same for every caller and fixed while the process
+runs: a GET request made only of these fields is answered with `Cache-Control: public`
+(api/resolvers/caching.py).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,11 @@ from typing import Annotated
 import strawberry
 
 from api.resolvers import catalogs
+from api.resolvers import registration_types as forms
 from api.resolvers.context import Info
 from api.schema.catalogs import City, Country, MobileCarrier, Province
+from api.schema.enums import RegistrationTypeCodeEnum
+from api.schema.forms import IdentificationDocumentType, RegistrationType
 
 
 @strawberry.type
@@ -49,3 +58,35 @@ class CatalogQueries:
     @strawberry.field(description='The carriers of the "Celular" field.')
     def mobile_carriers(self, info: Info) -> list[MobileCarrier]:
         return catalogs.mobile_carriers(info)
+
+    @strawberry.field(
+        description=(
+            'The seven forms of "Modificar información del uso" (§5.4), in that order, each with '
+            "its fields: labels, required, editable, max length, pattern, catalog, dependencies "
+            "and help, in the caller's language."
+        )
+    )
+    def registration_types(self, info: Info) -> list[RegistrationType]:
+        return forms.registration_types(info)
+
+    @strawberry.field(
+        description=(
+            "One form of §5.4 with its fields (`Operator.registrationType.code` says which one a "
+            "user fills)."
+        )
+    )
+    def registration_type(
+        self,
+        info: Info,
+        code: Annotated[
+            RegistrationTypeCodeEnum,
+            strawberry.argument(description="Which of the seven registration types."),
+        ],
+    ) -> RegistrationType | None:
+        return forms.registration_type(info, code)
+
+    @strawberry.field(
+        description='The documents of "Doc. identificación": RUC, cédula and passport, with their formats.'
+    )
+    def identification_document_types(self, info: Info) -> list[IdentificationDocumentType]:
+        return forms.identification_document_types(info)

@@ -14,6 +14,8 @@ import strawberry
 
 from api.domain import messages
 from api.domain.errors import ErrorCode, FieldError
+from api.domain.forms import FieldKind
+from api.domain.lifecycle import AnnualUpdateStatus, DeregistrationStatus
 from api.domain.vocabulary import (
     IdentificationType,
     MobileCarrierCode,
@@ -99,5 +101,45 @@ MobileCarrierCodeEnum = _mirror(
         "CNT": "CNT (Corporación Nacional de Telecomunicaciones).",
         "TUENTI": "Tuenti.",
         "OTROS": "Any other carrier.",
+    },
+)
+
+FieldKindEnum = _mirror(
+    FieldKind,
+    name="FieldKind",
+    description="What a form field holds, so that a client can pick the widget.",
+    values={
+        "TEXT": 'Free text, trimmed (e.g. "Nombre usuario", "Dirección").',
+        "IDENTIFICATION": "An identification number (RUC, cédula or passport); read-only on every form.",
+        "CHOICE": "One option of the catalog named by `FieldSpec.catalog` (send its `code`).",
+        "PHONE": "A phone number: digits only, area code included (§5.5.1).",
+        "EMAIL": "An e-mail address.",
+        "PASSWORD": "A password: not trimmed, never shown back.",
+        "BOOLEAN": 'A yes/no choice (e.g. "¿Desea mantener el mismo correo electrónico?").',
+        "SECURITY_CODE": 'The code sent by "Solicitar código de seguridad" (letters and digits).',
+    },
+)
+
+AnnualUpdateStatusEnum = _mirror(
+    AnnualUpdateStatus,
+    name="AnnualUpdateStatus",
+    description="Where an operator stands with the yearly update (resolution SENAE-DGN-2016-0364-RE).",
+    values={
+        "UP_TO_DATE": "This year's update is done (or not owed yet: registered after last January).",
+        "DUE": "January, and this year's update is not done yet.",
+        "OVERDUE": "January is over and the update was not done; the user ID will be disabled.",
+        "DISABLED": "The user ID is disabled.",
+    },
+)
+
+DeregistrationStatusEnum = _mirror(
+    DeregistrationStatus,
+    name="DeregistrationStatus",
+    description='The state of a "Solicitud de baja" (§5.8).',
+    values={
+        "PENDING": "Awaiting customs staff's review.",
+        "APPROVED": "Approved: the user ID was disabled.",
+        "REJECTED": "Rejected by customs staff, with a reason.",
+        "WITHDRAWN": "Withdrawn by the user before it was decided.",
     },
 )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
+from api.resolvers import operator_fields
+from api.resolvers.context import Info
 from api.schema.catalogs import City, Country, Province
 from api.schema.enums import (
     IdentificationTypeEnum,
@@ -14,6 +17,7 @@ from api.schema.enums import (
     RegistrationTypeCodeEnum,
     RoleEnum,
 )
+from api.schema.lifecycle import AnnualUpdate, DeregistrationRequest
 
 
 @strawberry.type(description='"Doc. identificación": read-only (§5.5.1).')
@@ -78,3 +82,33 @@ class Operator:
     last_update_at: datetime | None = strawberry.field(
         description='When the user last completed "Modificar" successfully.'
     )
+    status_reason: str | None = strawberry.field(
+        description="Why the user ID was last disabled or enabled again (deregistration, yearly update)."
+    )
+    employee_permission: bool | None = strawberry.field(
+        description=(
+            'For an EMPLOYEE: whether its company granted the permission to use "Modificar" '
+            "(SENAE-ISEE-3-2-013); null for other types."
+        )
+    )
+    source: strawberry.Private[Any]
+
+    @strawberry.field(
+        description=(
+            "True until the current version of the electronic-channels agreement is signed after "
+            'the latest update: for a new user, after every successful "Modificar", and for '
+            "everyone when a new version is published."
+        )
+    )
+    async def agreement_pending(self, info: Info) -> bool:
+        return await operator_fields.agreement_pending(self, info)
+
+    @strawberry.field(
+        description="Where the user stands with the yearly January update (SENAE-DGN-2016-0364-RE)."
+    )
+    async def annual_update(self, info: Info) -> AnnualUpdate:
+        return await operator_fields.annual_update(self, info)
+
+    @strawberry.field(description='The latest "Solicitud de baja" (§5.8), if any.')
+    async def deregistration_request(self, info: Info) -> DeregistrationRequest | None:
+        return await operator_fields.deregistration_request(self, info)

@@ -10,11 +10,19 @@ from typing import Annotated
 import strawberry
 from strawberry.permission import PermissionExtension
 
-from api.resolvers import auth, operators
+from api.resolvers import auth, modify, operators
 from api.resolvers.context import Info
 from api.resolvers.permissions import IsAuthenticated, IsSelfOrStaff, PayloadPermissions
 from api.schema.auth import LoginPayload, LogoutPayload
 from api.schema.catalog_queries import CatalogQueries
+from api.schema.history import OperatorHistoryConnection
+from api.schema.lifecycle_operations import LifecycleMutations, LifecycleQueries
+from api.schema.modify import (
+    EmailAvailabilityPayload,
+    ModifyOperatorInput,
+    ModifyOperatorPayload,
+    SecurityCodePayload,
+)
 from api.schema.operator import Operator
 
 
@@ -35,11 +43,30 @@ class OperatorQueries:
     ) -> Operator | None:
         return await operators.operator(info, user_id)
 
+    @strawberry.field(
+        description=(
+            "A user's change history, newest first: when, who, the operation and every field "
+            "changed with its old and new value (a password only as changed). Yourself, or anyone "
+            "for customs staff. Null if the user is unknown."
+        ),
+        extensions=[PermissionExtension(permissions=[IsSelfOrStaff()], use_directives=False)],
+    )
+    async def operator_history(
+        self,
+        info: Info,
+        user_id: Annotated[str, strawberry.argument(description='"ID. usuario", any case.')],
+        first: Annotated[
+            int, strawberry.argument(description="How many entries (at most 100).")
+        ] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="The `endCursor` of the previous page.")
+        ] = None,
+    ) -> OperatorHistoryConnection | None:
+        return await operators.operator_history(info, user_id, first, after)
 
-@strawberry.type(
-    description="Changing registrations. Every payload carries `errors`; a refusal writes nothing."
-)
-class Mutation:
+
+@strawberry.type
+class OperatorMutations:
     @strawberry.mutation(
         description=(
             "Sign in as on the portal's home page (§5.1): identification (RUC; an employee may use "
@@ -66,10 +93,75 @@ class Mutation:
     async def logout(self, info: Info) -> LogoutPayload:
         return await auth.logout(info)
 
+    @strawberry.mutation(
+        description=(
+            '"Comprobar disponibilidad" (§5.5.1): whether an address is free (not used by another '
+            "user; compared without case). A free address is reserved for you for 15 minutes and is "
+            "the only new address `requestSecurityCode` and `modify` accept in this update. Your own "
+            "current address answers EMAIL_IS_CURRENT: choose keepSameEmail instead. At most 10 "
+            "checks a minute."
+        ),
+        extensions=[PayloadPermissions([IsAuthenticated()])],
+    )
+    async def check_email_availability(
+        self,
+        info: Info,
+        email: Annotated[str, strawberry.argument(description="The new address.")],
+    ) -> EmailAvailabilityPayload:
+        return await modify.check_email_availability(info, email)
+
+    @strawberry.mutation(
+        description=(
+            '"Solicitar código de seguridad" (§5.5.1): e-mails a code of letters and digits, valid '
+            '15 minutes, subject "ACTIVACIÓN DE CORREO ELECTRÓNICO": to your registered address when '
+            "you keep it, or to the new address you reserved with `checkEmailAvailability`. A new "
+            "request replaces the previous code; at most one a minute while unused and 10 an hour."
+        ),
+        extensions=[PayloadPermissions([IsAuthenticated()])],
+    )
+    async def request_security_code(
+        self,
+        info: Info,
+        email: Annotated[
+            str,
+            strawberry.argument(description="Your registered address, or the reserved new one."),
+        ],
+    ) -> SecurityCodePayload:
+        return await modify.request_security_code(info, email)
+
+    @strawberry.mutation(
+        description=(
+            '"Modificar" (§5.6–§5.7): validates the whole form and reports every error at once; '
+            "only a valid form has its security code checked (a wrong code counts one of 5 "
+            "attempts). On success every change is written in one transaction, the code is used up, "
+            "other sessions are signed out if the password changed, the old address is told if the "
+            'e-mail changed, and the message is "Su actualización de Datos se ha realizado con '
+            'éxito".'
+        ),
+        extensions=[PayloadPermissions([IsAuthenticated()])],
+    )
+    async def modify(
+        self,
+        info: Info,
+        input: Annotated[ModifyOperatorInput, strawberry.argument(description="The form of §5.5.")],
+    ) -> ModifyOperatorPayload:
+        return await modify.modify_operator(info, input)
+
 
 @strawberry.type(description="Reading registrations and the catalogs their forms use.")
-class Query(OperatorQueries, CatalogQueries):
+class Query(OperatorQueries, CatalogQueries, LifecycleQueries):
     pass
 
 
-schema = strawberry.Schema(query=Query, mutation=Mutation)
+@strawberry.type(
+    description="Changing registrations. Every payload carries `errors`; a refusal writes nothing."
+)
+class Mutation(OperatorMutations, LifecycleMutations):
+    pass
+
+
+# HTTP caching of the public catalogs (GET answers only), and parsing/validation done once per
+# distinct query text (bounded LRU, shared by every request): see api/resolvers/caching.py.
+from api.resolvers.caching import SCHEMA_EXTENSIONS  # noqa: E402
+
+schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=SCHEMA_EXTENSIONS)

@@ -13,9 +13,11 @@ from api.clock import Clock, clock_for
 from api.domain.catalogs import Catalogs
 from api.mail.sender import LogMailer, Mailer, SmtpMailer
 from api.persistence.catalog_source import load_catalogs
+from api.persistence.code_store import SecurityCodeStore
 from api.persistence.db import SessionFactory, create_engine, create_session_factory
 from api.persistence.rate_limits import RateLimiter
 from api.persistence.redis_store import Keys, Redis, create_redis
+from api.persistence.reservations import EmailReservationStore
 from api.persistence.sessions import SessionStore
 from api.settings import Settings
 
@@ -29,6 +31,8 @@ class Services:
     keys: Keys
     sessions: SessionStore
     rate_limiter: RateLimiter
+    codes: SecurityCodeStore
+    reservations: EmailReservationStore
     mailer: Mailer
     catalogs: Catalogs
     clock: Clock
@@ -75,6 +79,8 @@ def build_services(settings: Settings) -> Services:
         keys=keys,
         sessions=SessionStore(redis, keys, ttl_seconds=settings.session_ttl_seconds),
         rate_limiter=RateLimiter(redis, keys),
+        codes=SecurityCodeStore(redis, keys),
+        reservations=EmailReservationStore(redis, keys),
         mailer=build_mailer(settings),
         catalogs=load_catalogs(),
         clock=clock_for(settings.clock_fixed),

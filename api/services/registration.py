@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from api.domain.changes import Change, EventType
 from api.domain.errors import DomainError, ErrorCode, FieldError
 from api.domain.registration import NewOperator, validate_new_operator
-from api.persistence.operators import Actor, Change, OperatorRepository, record_change
+from api.persistence.operators import Actor, OperatorRepository, record_change
 from api.persistence.tables import OperatorRow
 from api.services.container import Services
 from api.services.passwords import hash_password
 
-REGISTERED = "OPERATOR_REGISTERED"
+REGISTERED = EventType.OPERATOR_REGISTERED
 
 
 @dataclass(frozen=True, slots=True)

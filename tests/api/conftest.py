@@ -36,6 +36,7 @@ from api.persistence.tables import OperatorRow
 from api.services.container import Services, build_services
 from api.services.registration import ContactData, Registration, create_operator
 from api.settings import Settings
+from tests.support.pki import TestCA, make_ca
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_DSN = os.environ.get(
@@ -44,7 +45,10 @@ ADMIN_DSN = os.environ.get(
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TEST_SECRET = "test-secret-key-not-for-production"
 PASSWORD = "Clave-Segura-2027"
-TABLES = ("outbox_events", "audit_entries", "operators")
+# Truncating operators cascades to every table that refers to them.
+TABLES = ("operators",)
+# The agreement version the migrations publish; tests may publish more.
+FIRST_AGREEMENT = "2026-01"
 
 
 def free_port() -> int:
@@ -77,6 +81,8 @@ class Environment:
     redis_url: str
     redis_prefix: str
     smtp_port: int
+    ca: TestCA
+    ca_dir: Path
 
     def variables(self, **overrides: str) -> dict[str, str]:
         env = {
@@ -89,6 +95,7 @@ class Environment:
             "AUTO_MIGRATE": "false",
             "SEED_DEMO": "false",
             "LOG_LEVEL": "warning",
+            "SIGNATURE_CA_DIR": str(self.ca_dir),
         }
         env.update(overrides)
         return env
@@ -137,8 +144,12 @@ def smtp() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture(scope="session")
-def environment(smtp: SmtpSink) -> Iterator[Environment]:
+def environment(smtp: SmtpSink, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Environment]:
     name = f"ecuapass_test_{uuid.uuid4().hex[:10]}"
+    # A certification authority of the tests' own, trusted by the API like an accredited one.
+    ca = make_ca("Entidad de Certificación de Pruebas")
+    ca_dir = tmp_path_factory.mktemp("trusted-ca")
+    (ca_dir / "test-ca.pem").write_text(ca.certificate_pem)
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     credentials, _, location = ADMIN_DSN.split("//", 1)[1].partition("@")
     host = location.rsplit("/", 1)[0]
@@ -147,6 +158,8 @@ def environment(smtp: SmtpSink) -> Iterator[Environment]:
         redis_url=TEST_REDIS_URL,
         redis_prefix=f"test:{name}:",
         smtp_port=smtp.port,
+        ca=ca,
+        ca_dir=ca_dir,
     )
     upgrade_to_head(env.database_url)
     yield env
@@ -206,6 +219,11 @@ async def services(environment: Environment) -> AsyncIterator[Services]:
 async def _clean(services: Services, environment: Environment, smtp: SmtpSink) -> None:
     async with services.transaction() as session:
         await session.exec(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))  # type: ignore[call-overload]
+        await session.exec(  # type: ignore[call-overload]
+            text("DELETE FROM agreement_versions WHERE version <> :first").bindparams(
+                first=FIRST_AGREEMENT
+            )
+        )
     await delete_prefix(environment.redis_url, environment.redis_prefix)
     smtp.messages.clear()
 

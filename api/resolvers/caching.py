@@ -1,0 +1,207 @@
+"""Caching of the public reference data: catalogs and form specs.
+
+Those queries (the fields of `CatalogQueries`) answer the same to every caller and change only
+with a deployment. Three caches follow from that:
+
+- **HTTP.** `GET /graphql` made only of them is answered with `Cache-Control: public,
+  max-age=3600` and `Vary: Accept-Language` (names, labels and help follow the caller's
+  language): browsers, CDNs and proxies may keep it for an hour. Every other HTTP answer gets
+  `Cache-Control: no-store`: a query that touches `me` or `operator` carries private data, a
+  mutation changes state, a POST is never a cacheable read here, and an answer with errors must
+  not be kept. When several operations share one response (a batch), one private operation makes
+  the whole response private, whatever the order.
+- **Answers.** Executing `countries` costs graphql-core some 500 field resolutions (about 2.5 ms
+  of CPU, docs/performance.md) for an answer that never changes: each process keeps the answers
+  of public queries, by query text, operation name, variables and language, and serves them
+  without executing them again. Bounded (`ANSWER_CACHE_SIZE`, oldest dropped first); only
+  answers without errors are kept. Every process computes the same answers: nothing is shared.
+- **Documents.** Parsing and validating a query cost about as much as executing a small one, and
+  clients send the same few query texts again and again: the parsed and validated documents of
+  the last `QUERY_CACHE_SIZE` distinct texts are kept (Strawberry's ParserCache and
+  ValidationCache).
+
+The schema takes these extensions as classes or factories (`SCHEMA_EXTENSIONS`): one instance
+per operation, no state in an instance across requests.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any, Final
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationType,
+    SelectionSetNode,
+)
+from graphql.utilities import get_operation_ast
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.schema.name_converter import NameConverter
+from strawberry.types.base import get_object_definition
+
+from api.domain.vocabulary import Locale
+from api.resolvers.context import Context
+from api.schema.catalog_queries import CatalogQueries
+
+PUBLIC_MAX_AGE_SECONDS: Final = 3600
+PUBLIC_CACHE_CONTROL: Final = f"public, max-age={PUBLIC_MAX_AGE_SECONDS}"
+PRIVATE_CACHE_CONTROL: Final = "no-store"
+VARY: Final = "Accept-Language"
+# Distinct query texts kept parsed and validated, and answers kept per process. Clients send a
+# handful of fixed queries; the bounds keep arbitrary ones from growing memory.
+QUERY_CACHE_SIZE: Final = 256
+ANSWER_CACHE_SIZE: Final = 256
+_TYPENAME: Final = "__typename"
+
+
+@cache
+def public_root_fields(names: NameConverter) -> frozenset[str]:
+    """The GraphQL names of the root fields whose answers are public: every `CatalogQueries`
+    field, and `__typename`."""
+    definition = get_object_definition(CatalogQueries, strict=True)
+    catalog_fields = {names.get_graphql_name(field) for field in definition.fields}
+    return frozenset({*catalog_fields, _TYPENAME})
+
+
+def root_field_names(document: DocumentNode, selection_set: SelectionSetNode) -> set[str]:
+    """The names (not aliases) of the root fields an operation selects, through fragments."""
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    names: set[str] = set()
+    visited: set[str] = set()
+    pending = [selection_set]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = fragments.get(name)
+                if fragment is not None and name not in visited:
+                    visited.add(name)
+                    pending.append(fragment.selection_set)
+    return names
+
+
+AnswerKey = tuple[str, str | None, str | None, Locale]
+"""Query text, operation name, variables (canonical JSON) and language of a public query."""
+
+
+class AnswerCache:
+    """Answers of public queries, bounded: when full, the oldest is dropped."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._answers: dict[AnswerKey, ExecutionResult] = {}
+
+    def get(self, key: AnswerKey) -> ExecutionResult | None:
+        return self._answers.get(key)
+
+    def remember(self, key: AnswerKey, answer: ExecutionResult) -> None:
+        if key not in self._answers and len(self._answers) >= self.maxsize:
+            del self._answers[next(iter(self._answers))]
+        self._answers[key] = answer
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+
+ANSWERS: Final = AnswerCache(ANSWER_CACHE_SIZE)
+
+
+def _canonical(variables: dict[str, Any] | None) -> str | None:
+    return json.dumps(variables, sort_keys=True, default=str) if variables else None
+
+
+class PublicCatalogCaching(SchemaExtension):
+    """Serves public queries from `ANSWERS`, and marks HTTP answers public (catalog-only GET
+    queries) or `no-store` (everything else)."""
+
+    def on_execute(self) -> Iterator[None]:
+        execution = self.execution_context
+        key = self._answer_key()
+        cached = ANSWERS.get(key) if key is not None else None
+        if cached is not None:
+            # Strawberry executes only when no extension has given the result yet.
+            execution.result = cached
+        yield
+        result = execution.result
+        if (
+            key is not None
+            and cached is None
+            and isinstance(result, ExecutionResult)
+            and not result.errors
+            and result.data is not None
+        ):
+            ANSWERS.remember(key, result)
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        context = self.execution_context.context
+        if not isinstance(context, Context) or not isinstance(context.response, Response):
+            return  # over WebSocket there are no HTTP headers to set
+        headers = context.response.headers
+        if self._is_public_read(context.request):
+            if "cache-control" not in headers:
+                headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
+                headers["Vary"] = VARY
+        else:
+            headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+
+    def _is_public_query(self) -> bool:
+        """Whether the operation is a query that selects public root fields only."""
+        execution = self.execution_context
+        document = execution.graphql_document
+        if document is None:
+            return False
+        operation = get_operation_ast(document, execution.operation_name)
+        if operation is None or operation.operation is not OperationType.QUERY:
+            return False
+        public = public_root_fields(execution.schema.config.name_converter)
+        return root_field_names(document, operation.selection_set) <= public
+
+    def _answer_key(self) -> AnswerKey | None:
+        execution = self.execution_context
+        context = execution.context
+        if not isinstance(context, Context) or execution.query is None:
+            return None
+        if not self._is_public_query():
+            return None
+        return (
+            execution.query,
+            execution.operation_name,
+            _canonical(execution.variables),
+            context.locale,
+        )
+
+    def _is_public_read(self, request: Request | WebSocket) -> bool:
+        execution = self.execution_context
+        if not isinstance(request, Request) or request.method != "GET":
+            return False
+        if execution.pre_execution_errors or execution.result is None:
+            return False
+        return self._is_public_query()
+
+
+SCHEMA_EXTENSIONS: Final[tuple[type[SchemaExtension] | Callable[[], SchemaExtension], ...]] = (
+    PublicCatalogCaching,
+    # Factories, not instances: an instance would be shared by every request. The caches
+    # themselves live at module level in Strawberry, keyed by size.
+    lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
+    lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
+)

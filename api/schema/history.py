@@ -1,0 +1,50 @@
+"""An operator's change history (the audit trail)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+
+@strawberry.type(description="One field a change touched.")
+class FieldChange:
+    field: str = strawberry.field(description="The field's name (as in `ModifyOperatorInput`).")
+    old: JSON | None = strawberry.field(description="The value before (null for secrets).")
+    new: JSON | None = strawberry.field(description="The value after (null for secrets).")
+    secret: bool = strawberry.field(
+        description="True for the password: recorded as changed, never its value."
+    )
+
+
+@strawberry.type(description="Who made a change.")
+class ChangeActor:
+    kind: str = strawberry.field(description="USER (the operator), STAFF or SYSTEM.")
+    user_id: str | None = strawberry.field(description="The user ID of the person, if any.")
+
+
+@strawberry.type(description="One entry of the history.")
+class HistoryEntry:
+    occurred_at: datetime = strawberry.field(description="When.")
+    actor: ChangeActor = strawberry.field(description="Who.")
+    operation: str = strawberry.field(description="What: REGISTER, MODIFY, ...")
+    changes: list[FieldChange] = strawberry.field(description="The fields changed, old and new.")
+
+
+@strawberry.type(description="An entry with its cursor.")
+class HistoryEdge:
+    cursor: str = strawberry.field(description="Pass as `after` to read older entries.")
+    node: HistoryEntry = strawberry.field(description="The entry.")
+
+
+@strawberry.type(description="Where a page ends.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="Whether older entries follow.")
+    end_cursor: str | None = strawberry.field(description="The cursor of the last edge.")
+
+
+@strawberry.type(description="A page of history, newest first.")
+class OperatorHistoryConnection:
+    edges: list[HistoryEdge] = strawberry.field(description="The entries of this page.")
+    page_info: PageInfo = strawberry.field(description="Paging.")

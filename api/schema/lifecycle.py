@@ -1,0 +1,136 @@
+"""Deregistration, the electronic-channels agreement, the yearly update: shapes only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from api.schema.enums import AnnualUpdateStatusEnum, DeregistrationStatusEnum
+from api.schema.errors import UserError
+from api.schema.history import PageInfo
+
+if TYPE_CHECKING:
+    from api.schema.operator import Operator
+
+LazyOperator = Annotated["Operator", strawberry.lazy("api.schema.operator")]
+
+
+@strawberry.type(description="Where an operator stands with this year's update (January duty).")
+class AnnualUpdate:
+    year: int = strawberry.field(description="The year evaluated (Ecuador's calendar).")
+    status: AnnualUpdateStatusEnum = strawberry.field(
+        description="UP_TO_DATE, DUE, OVERDUE or DISABLED."
+    )
+    completed_at: datetime | None = strawberry.field(
+        description="When this year's update was completed (the agreement signed after the update)."
+    )
+    due_by: datetime = strawberry.field(
+        description="The end of the January the next update is owed by."
+    )
+
+
+@strawberry.type(description='A "Solicitud de baja" (§5.8).')
+class DeregistrationRequest:
+    id: strawberry.ID = strawberry.field(
+        description="Its number (the `requestId` of staff's decisions)."
+    )
+    status: DeregistrationStatusEnum = strawberry.field(
+        description="PENDING, APPROVED, REJECTED or WITHDRAWN."
+    )
+    reason: str = strawberry.field(description="The user's reason.")
+    created_at: datetime = strawberry.field(description="When it was submitted.")
+    decided_at: datetime | None = strawberry.field(description="When it was decided or withdrawn.")
+    decided_by: str | None = strawberry.field(
+        description="The user ID of who decided (or withdrew) it."
+    )
+    decision_reason: str | None = strawberry.field(description="Staff's reason for a rejection.")
+    operator: LazyOperator | None = strawberry.field(
+        default=None, description="The requesting operator (staff's queue only)."
+    )
+
+
+@strawberry.type(description="The result of a deregistration step.")
+class DeregistrationPayload:
+    request: DeregistrationRequest | None = strawberry.field(
+        default=None, description="The request."
+    )
+    message: str | None = strawberry.field(
+        default=None, description="The informative message (§5.8)."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why it was refused."
+    )
+
+
+@strawberry.type(description="A request with its cursor.")
+class DeregistrationEdge:
+    cursor: str = strawberry.field(description="Pass as `after` for the next page.")
+    node: DeregistrationRequest = strawberry.field(description="The request.")
+
+
+@strawberry.type(description="Staff's queue of deregistration requests, oldest first.")
+class DeregistrationConnection:
+    edges: list[DeregistrationEdge] = strawberry.field(description="This page.")
+    page_info: PageInfo = strawberry.field(description="Paging.")
+
+
+@strawberry.type(description="An operator with its cursor.")
+class OperatorEdge:
+    cursor: str = strawberry.field(description="Pass as `after` for the next page.")
+    node: LazyOperator = strawberry.field(description="The operator.")
+
+
+@strawberry.type(description="A page of operators, in registration order.")
+class OperatorConnection:
+    edges: list[OperatorEdge] = strawberry.field(description="This page.")
+    page_info: PageInfo = strawberry.field(description="Paging.")
+
+
+@strawberry.type(
+    description="The *Convenio para la utilización de canales electrónicos o tecnológicos del SENAE*."
+)
+class ElectronicChannelsAgreement:
+    version: str = strawberry.field(description='The version to sign, e.g. "2026-01".')
+    text: str = strawberry.field(description="The exact text: sign its UTF-8 bytes.")
+    sha256: str = strawberry.field(description="Hex SHA-256 of the UTF-8 text.")
+    published_at: datetime = strawberry.field(description="When it was published.")
+
+
+@strawberry.type(description="The result of publishing a new version of the agreement.")
+class PublishAgreementPayload:
+    agreement: ElectronicChannelsAgreement | None = strawberry.field(
+        default=None, description="The new version."
+    )
+    message: str | None = strawberry.field(default=None, description="Confirmation.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why it was refused."
+    )
+
+
+@strawberry.type(description="The result of signing the agreement with the TOKEN.")
+class SignAgreementPayload:
+    operator: LazyOperator | None = strawberry.field(default=None, description="The user, updated.")
+    already_signed: bool = strawberry.field(
+        default=False, description="True when this version was already signed: nothing changed."
+    )
+    message: str | None = strawberry.field(default=None, description="Confirmation.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why the signature was refused: BAD_SIGNATURE, UNTRUSTED_CERTIFICATE, "
+            "CERTIFICATE_EXPIRED, CERTIFICATE_NOT_FOR_SIGNING, SIGNER_MISMATCH, UNKNOWN_VERSION."
+        ),
+    )
+
+
+@strawberry.type(description="The result of a staff or representative action on an operator.")
+class OperatorPayload:
+    operator: LazyOperator | None = strawberry.field(
+        default=None, description="The operator, updated."
+    )
+    message: str | None = strawberry.field(default=None, description="Confirmation.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why it was refused."
+    )

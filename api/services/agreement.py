@@ -1,0 +1,131 @@
+"""The *Convenio para la utilización de canales electrónicos o tecnológicos del SENAE*: published
+by staff in versions, signed by each user with its TOKEN after every update (the guide, step 6).
+A signature in January after a January update completes that year's update."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlmodel import col
+
+from api.domain.changes import Change, EventType
+from api.domain.errors import DomainError, ErrorCode
+from api.domain.lifecycle import (
+    agreement_digest,
+    agreement_pending,
+    clean_agreement_text,
+    completed_year,
+    next_agreement_version,
+)
+from api.domain.signatures import verify_agreement_signature
+from api.persistence.lifecycle import AgreementRepository, AnnualUpdateRepository
+from api.persistence.operators import Actor, OperatorRepository, record_change
+from api.persistence.tables import AgreementSignatureRow, AgreementVersionRow, OperatorRow
+from api.persistence.trust_store import load_trust_anchors
+from api.services.container import Services
+
+SIGN_OPERATION = "SIGN_AGREEMENT"
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    operator: OperatorRow
+    already_signed: bool
+    completed_year: int | None
+
+
+async def current_agreement(services: Services) -> AgreementVersionRow | None:
+    async with services.reading() as session:
+        return await AgreementRepository(session).current()
+
+
+async def publish_agreement(
+    services: Services, *, text: str, staff_user_id: str
+) -> AgreementVersionRow:
+    clean = clean_agreement_text(text)
+    now = services.clock.now()
+    async with services.transaction() as session:
+        repository = AgreementRepository(session)
+        version = next_agreement_version(await repository.versions(), now=now)
+        row = AgreementVersionRow(
+            version=version,
+            text=clean,
+            sha256=agreement_digest(clean),
+            published_at=now,
+            published_by=staff_user_id,
+        )
+        session.add(row)
+    return row
+
+
+def _trust_anchors(services: Services) -> tuple[bytes, ...]:
+    directory = services.settings.signature_ca_dir
+    return load_trust_anchors(directory) if directory is not None else ()
+
+
+async def sign_agreement(
+    services: Services, *, operator_id: int, version: str, signature: str, certificate: str
+) -> Signed:
+    now = services.clock.now()
+    async with services.reading() as session:
+        current = await AgreementRepository(session).current()
+        operator = await OperatorRepository(session).by_id(operator_id)
+    assert operator is not None
+    if current is None or version.strip() != current.version:
+        raise DomainError.single("version", ErrorCode.UNKNOWN_VERSION)
+    evidence = verify_agreement_signature(
+        text=current.text,
+        signature_b64=signature,
+        certificate_pem=certificate,
+        trust_anchors=_trust_anchors(services),
+        now=now,
+        identification=operator.identification_number,
+    )
+    if not agreement_pending(
+        signed_version=operator.agreement_version,
+        signed_at=operator.agreement_signed_at,
+        current_version=current.version,
+        last_update_at=operator.last_update_at,
+    ):
+        # Signing again what is already signed changes nothing.
+        return Signed(operator=operator, already_signed=True, completed_year=None)
+
+    year = completed_year(last_update_at=operator.last_update_at, signed_at=now)
+    async with services.transaction() as session:
+        session.add(
+            AgreementSignatureRow(
+                operator_id=operator_id,
+                version=current.version,
+                signed_at=now,
+                signature=signature.strip(),
+                certificate_pem=certificate.strip(),
+                certificate_sha256=evidence.certificate_sha256,
+                certificate_subject=evidence.subject[:500],
+            )
+        )
+        await session.exec(
+            update(OperatorRow)
+            .where(col(OperatorRow.id) == operator_id)
+            .values(agreement_version=current.version, agreement_signed_at=now)
+        )
+        changes = [
+            Change("agreementVersion", operator.agreement_version, current.version),
+            Change("certificateSha256", None, evidence.certificate_sha256),
+        ]
+        if year is not None and await AnnualUpdateRepository(session).record_completion(
+            operator_id=operator_id, year=year, at=now
+        ):
+            changes.append(Change("annualUpdateCompleted", None, year))
+        await record_change(
+            session,
+            operator=operator,
+            actor=Actor(kind="USER", user_id=operator.user_id),
+            operation=SIGN_OPERATION,
+            event_type=EventType.AGREEMENT_SIGNED,
+            changes=changes,
+            at=now,
+        )
+        fresh = await OperatorRepository(session).by_id_fresh(operator_id)
+    assert fresh is not None
+    return Signed(operator=fresh, already_signed=False, completed_year=year)

@@ -1,0 +1,273 @@
+"""The yearly update of resolution SENAE-DGN-2016-0364-RE: where each operator stands, the
+reminders in January, and disabling whoever did not update once January is over."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, or_, update
+from sqlmodel import col, select
+
+from api.domain.changes import Change, EventType
+from api.domain.errors import DomainError, ErrorCode
+from api.domain.lifecycle import (
+    ECUADOR_TZ,
+    AnnualUpdateState,
+    AnnualUpdateStatus,
+    annual_update_state,
+    clean_reason,
+    duty_is_over,
+    end_of_duty_month,
+    local,
+    must_be_disabled,
+    reminder_due,
+)
+from api.domain.vocabulary import OperatorStatus, RegistrationTypeCode, Role
+from api.mail.templates import annual_update_disabled_mail, annual_update_reminder_mail
+from api.persistence.lifecycle import AnnualUpdateRepository
+from api.persistence.operators import Actor, OperatorRepository, record_change
+from api.persistence.tables import AnnualUpdateRow, OperatorRow
+from api.services.container import Services
+from api.services.notify import send_notice
+
+MAX_PAGE = 100
+SYSTEM_ACTOR = Actor(kind="SYSTEM", user_id=None)
+
+
+def is_covered(services: Services, operator: OperatorRow) -> bool:
+    """Staff are not operators; the duty covers the registration types of the setting."""
+    return (
+        operator.role == Role.USER.value
+        and RegistrationTypeCode(operator.registration_type)
+        in services.settings.annual_update_types
+    )
+
+
+def state_of(
+    services: Services, operator: OperatorRow, completions: dict[int, datetime]
+) -> AnnualUpdateState:
+    return annual_update_state(
+        now=services.clock.now(),
+        registered_at=operator.created_at,
+        completions=completions,
+        disabled=operator.status == OperatorStatus.DISABLED.value,
+        covered=is_covered(services, operator),
+    )
+
+
+async def completions_of(
+    services: Services, operator_ids: list[int]
+) -> dict[int, dict[int, datetime]]:
+    async with services.reading() as session:
+        return await AnnualUpdateRepository(session).completions(operator_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorPage:
+    operators: Sequence[OperatorRow]
+    has_next_page: bool
+
+
+def _start_of_year(year: int) -> datetime:
+    return datetime(year, 1, 1, tzinfo=ECUADOR_TZ)
+
+
+async def list_operators(
+    services: Services, *, status: AnnualUpdateStatus | None, first: int, after_id: int | None
+) -> OperatorPage:
+    """Operators by where they stand this year (staff's view), by registration order."""
+    now = services.clock.now()
+    year = local(now).year
+    limit = max(1, min(first, MAX_PAGE))
+    covered_types = [t.value for t in services.settings.annual_update_types]
+    completed = exists().where(
+        col(AnnualUpdateRow.operator_id) == col(OperatorRow.id), col(AnnualUpdateRow.year) == year
+    )
+    owes = (
+        (col(OperatorRow.role) == Role.USER.value)
+        & col(OperatorRow.registration_type).in_(covered_types)
+        & (col(OperatorRow.created_at) < _start_of_year(year))
+    )
+    active = col(OperatorRow.status) == OperatorStatus.ACTIVE.value
+    statement = select(OperatorRow)
+    if status is AnnualUpdateStatus.DISABLED:
+        statement = statement.where(~active)
+    elif status is AnnualUpdateStatus.UP_TO_DATE:
+        statement = statement.where(active, or_(~owes, completed))
+    elif status in (AnnualUpdateStatus.DUE, AnnualUpdateStatus.OVERDUE):
+        in_january = local(now).month == 1
+        if (status is AnnualUpdateStatus.DUE) != in_january:
+            return OperatorPage(operators=[], has_next_page=False)
+        statement = statement.where(active, owes, ~completed)
+    if after_id is not None:
+        statement = statement.where(col(OperatorRow.id) > after_id)
+    statement = statement.order_by(col(OperatorRow.id)).limit(limit + 1)
+    async with services.reading() as session:
+        rows = (await session.exec(statement)).all()
+    return OperatorPage(operators=rows[:limit], has_next_page=len(rows) > limit)
+
+
+async def _covered_active(services: Services) -> Sequence[OperatorRow]:
+    covered_types = [t.value for t in services.settings.annual_update_types]
+    statement = (
+        select(OperatorRow)
+        .where(
+            col(OperatorRow.status) == OperatorStatus.ACTIVE.value,
+            col(OperatorRow.role) == Role.USER.value,
+            col(OperatorRow.registration_type).in_(covered_types),
+        )
+        .order_by(col(OperatorRow.id))
+    )
+    async with services.reading() as session:
+        return (await session.exec(statement)).all()
+
+
+@dataclass(frozen=True, slots=True)
+class Enforcement:
+    year: int
+    disabled: list[str]
+    dry_run: bool
+
+
+async def enforce_annual_update(
+    services: Services, *, year: int | None, dry_run: bool
+) -> Enforcement:
+    """Disable every covered operator that did not complete `year`'s update (default: this year).
+    Idempotent: an operator already disabled is not touched again."""
+    now = services.clock.now()
+    duty_year = year if year is not None else local(now).year
+    if not duty_is_over(year=duty_year, now=now):
+        raise DomainError.single(
+            "year", ErrorCode.NOT_ALLOWED, reason=f"enero de {duty_year} no ha terminado"
+        )
+    candidates = await _covered_active(services)
+    completions = await completions_of(services, [o.id for o in candidates if o.id])
+    overdue = [
+        o
+        for o in candidates
+        if o.id is not None
+        and must_be_disabled(
+            year=duty_year, registered_at=o.created_at, completions=completions[o.id], covered=True
+        )
+    ]
+    if dry_run:
+        return Enforcement(duty_year, [o.user_id for o in overdue], dry_run=True)
+    disabled: list[str] = []
+    reason = f"No realizó la actualización anual de datos de enero de {duty_year}"
+    for operator in overdue:
+        async with services.transaction() as session:
+            result = await session.exec(
+                update(OperatorRow)
+                .where(col(OperatorRow.id) == operator.id)
+                .where(col(OperatorRow.status) == OperatorStatus.ACTIVE.value)
+                .values(
+                    status=OperatorStatus.DISABLED.value,
+                    status_reason=reason,
+                    version=OperatorRow.version + 1,
+                    updated_at=now,
+                )
+            )
+            if result.rowcount != 1:
+                continue  # disabled meanwhile: nothing to do
+            await record_change(
+                session,
+                operator=operator,
+                actor=SYSTEM_ACTOR,
+                operation="DISABLE_ANNUAL_UPDATE",
+                event_type=EventType.OPERATOR_DISABLED,
+                changes=[
+                    Change("status", OperatorStatus.ACTIVE.value, OperatorStatus.DISABLED.value),
+                    Change("statusReason", operator.status_reason, reason),
+                ],
+                at=now,
+            )
+        assert operator.id is not None
+        await services.sessions.revoke_all(operator.id)
+        await send_notice(
+            services,
+            annual_update_disabled_mail(
+                to=operator.email, user_id=operator.user_id, year=duty_year
+            ),
+        )
+        disabled.append(operator.user_id)
+    return Enforcement(duty_year, disabled, dry_run=False)
+
+
+async def remind_annual_update(services: Services) -> list[str]:
+    """In January: one reminder per due operator and year (idempotent)."""
+    now = services.clock.now()
+    year = local(now).year
+    candidates = await _covered_active(services)
+    completions = await completions_of(services, [o.id for o in candidates if o.id])
+    async with services.reading() as session:
+        reminded = await AnnualUpdateRepository(session).reminded(year)
+    sent: list[str] = []
+    for operator in candidates:
+        assert operator.id is not None
+        if operator.id in reminded or not reminder_due(
+            now=now,
+            registered_at=operator.created_at,
+            completions=completions[operator.id],
+            covered=True,
+        ):
+            continue
+        delivered = await send_notice(
+            services,
+            annual_update_reminder_mail(
+                to=operator.email,
+                user_id=operator.user_id,
+                year=year,
+                due_by=end_of_duty_month(year),
+            ),
+        )
+        if delivered:
+            async with services.transaction() as session:
+                AnnualUpdateRepository(session).record_reminder(
+                    operator_id=operator.id, year=year, at=now
+                )
+            sent.append(operator.user_id)
+    return sent
+
+
+async def reactivate_operator(
+    services: Services, *, user_id: str, reason: str, staff_user_id: str
+) -> OperatorRow:
+    text = clean_reason(reason)
+    now = services.clock.now()
+    async with services.transaction() as session:
+        operators = OperatorRepository(session)
+        operator = await operators.by_user_id(user_id)
+        if operator is None:
+            raise DomainError.single("userId", ErrorCode.NOT_FOUND)
+        if operator.status == OperatorStatus.ACTIVE.value:
+            raise DomainError.single(
+                "userId", ErrorCode.NOT_ALLOWED, reason="el usuario ya está habilitado"
+            )
+        await session.exec(
+            update(OperatorRow)
+            .where(col(OperatorRow.id) == operator.id)
+            .values(
+                status=OperatorStatus.ACTIVE.value,
+                status_reason=text,
+                version=OperatorRow.version + 1,
+                updated_at=now,
+            )
+        )
+        await record_change(
+            session,
+            operator=operator,
+            actor=Actor(kind="STAFF", user_id=staff_user_id),
+            operation="REACTIVATE",
+            event_type=EventType.OPERATOR_REACTIVATED,
+            changes=[
+                Change("status", operator.status, OperatorStatus.ACTIVE.value),
+                Change("statusReason", operator.status_reason, text),
+            ],
+            at=now,
+        )
+        assert operator.id is not None
+        fresh = await operators.by_id_fresh(operator.id)
+    assert fresh is not None
+    return fresh

@@ -1,0 +1,57 @@
+"""SENAE-ISEE-3-2-013: a company's representative grants or withdraws its employees' permission
+to use "Modificar información de registro"."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import col
+
+from api.domain.changes import Change, EventType
+from api.domain.errors import DomainError, ErrorCode
+from api.domain.vocabulary import RegistrationTypeCode
+from api.persistence.operators import Actor, OperatorRepository, record_change
+from api.persistence.tables import OperatorRow
+from api.services.container import Services
+
+
+async def set_employee_permission(
+    services: Services, *, representative_id: int, user_id: str, allowed: bool
+) -> OperatorRow:
+    now = services.clock.now()
+    async with services.transaction() as session:
+        operators = OperatorRepository(session)
+        representative = await operators.by_id(representative_id)
+        employee = await operators.by_user_id(user_id)
+        assert representative is not None
+        if (
+            representative.registration_type
+            != RegistrationTypeCode.FOREIGN_TRADE_REPRESENTATIVE.value
+        ):
+            raise DomainError.single(None, ErrorCode.FORBIDDEN)
+        if (
+            employee is None
+            or employee.registration_type != RegistrationTypeCode.EMPLOYEE.value
+            or not representative.company_ruc
+            or employee.company_ruc != representative.company_ruc
+        ):
+            # Not an employee of the representative's company: as if it did not exist.
+            raise DomainError.single("userId", ErrorCode.NOT_FOUND)
+        if employee.employee_permission != allowed:
+            await session.exec(
+                update(OperatorRow)
+                .where(col(OperatorRow.id) == employee.id)
+                .values(employee_permission=allowed, updated_at=now)
+            )
+            await record_change(
+                session,
+                operator=employee,
+                actor=Actor(kind="USER", user_id=representative.user_id),
+                operation="SET_EMPLOYEE_PERMISSION",
+                event_type=EventType.OPERATOR_UPDATED,
+                changes=[Change("employeePermission", employee.employee_permission, allowed)],
+                at=now,
+            )
+        assert employee.id is not None
+        fresh = await operators.by_id_fresh(employee.id)
+    assert fresh is not None
+    return fresh

@@ -1,0 +1,102 @@
+""" "Solicitar código de seguridad" (§5.5.1): a code of letters and digits, valid 15 minutes, sent
+by e-mail to the new address when the e-mail changes, to the registered one when it is kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from api.domain.emails import email_key, normalize_email
+from api.domain.errors import DomainError, ErrorCode
+from api.domain.forms import permission_error, registration_type_spec
+from api.domain.modification import MODIFY_PURPOSE
+from api.domain.security_codes import (
+    CODE_TTL_SECONDS,
+    MAX_CODES_PER_HOUR,
+    generate_code,
+    hash_code,
+    seconds_until_resend,
+)
+from api.domain.vocabulary import RegistrationTypeCode
+from api.mail.sender import MailNotSent
+from api.mail.templates import security_code_mail
+from api.persistence.rate_limits import Limit
+from api.persistence.tables import OperatorRow
+from api.services.container import Services
+
+HOURLY_CODES = Limit("security-codes", max_events=MAX_CODES_PER_HOUR, window_seconds=3600)
+
+
+@dataclass(frozen=True, slots=True)
+class SentCode:
+    address: str
+    expires_at: datetime
+
+
+def code_hash(services: Services, *, operator: OperatorRow, address: str, code: str) -> str:
+    return hash_code(
+        secret=services.settings.secret_key.encode(),
+        user_key=str(operator.id),
+        purpose=MODIFY_PURPOSE,
+        address=address,
+        code=code,
+    )
+
+
+async def allowed_address(services: Services, *, operator: OperatorRow, email: str) -> str:
+    """The registered address (the e-mail is kept) or the one the caller reserved; else refused."""
+    assert operator.id is not None
+    address = normalize_email(email)
+    if email_key(address) == email_key(operator.email):
+        return operator.email
+    if await services.reservations.reserved_address(operator.id) == email_key(address):
+        return address
+    raise DomainError.single("email", ErrorCode.EMAIL_NOT_RESERVED)
+
+
+def refuse_without_permission(operator: OperatorRow) -> None:
+    """An employee needs its company's permission to use the option (SENAE-ISEE-3-2-013)."""
+    spec = registration_type_spec(RegistrationTypeCode(operator.registration_type))
+    error = permission_error(spec=spec, permission_granted=operator.employee_permission)
+    if error is not None:
+        raise DomainError([error])
+
+
+async def request_security_code(
+    services: Services, *, operator: OperatorRow, email: str
+) -> SentCode:
+    assert operator.id is not None
+    refuse_without_permission(operator)
+    address = await allowed_address(services, operator=operator, email=email)
+    now = services.clock.now()
+    previous = await services.codes.current(operator_id=operator.id, purpose=MODIFY_PURPOSE)
+    if previous is not None:
+        wait = seconds_until_resend(issued_at=previous.issued_at, now=now)
+        if wait:
+            raise DomainError.single(None, ErrorCode.RATE_LIMITED, retry_after=wait)
+    hourly = await services.rate_limiter.peek(HOURLY_CODES, str(operator.id))
+    if hourly.count >= HOURLY_CODES.max_events:
+        raise DomainError.single(None, ErrorCode.RATE_LIMITED, retry_after=hourly.retry_after)
+
+    code = generate_code()
+    expires_at = now + timedelta(seconds=CODE_TTL_SECONDS)
+    await services.codes.issue(
+        operator_id=operator.id,
+        purpose=MODIFY_PURPOSE,
+        address=address,
+        code_hash=code_hash(services, operator=operator, address=address, code=code),
+        issued_at=now,
+        ttl_seconds=CODE_TTL_SECONDS,
+    )
+    try:
+        await services.mailer.send(
+            security_code_mail(
+                to=address, code=code, expires_at=expires_at, user_id=operator.user_id
+            )
+        )
+    except MailNotSent:
+        # A code nobody received must not stay usable (nor hold back the next request).
+        await services.codes.discard(operator_id=operator.id, purpose=MODIFY_PURPOSE)
+        raise
+    await services.rate_limiter.hit(HOURLY_CODES, str(operator.id))
+    return SentCode(address=address, expires_at=expires_at)

@@ -1,0 +1,235 @@
+"""The January rush, measured: sign in, request the security code, read it from the mail, modify.
+
+Runs one real `serve` process against PostgreSQL and Redis (a database and key prefix of its own,
+dropped at the end) with an SMTP server in this process, and reports completed flows per second
+and the latency of each step at a few concurrent clients.
+
+    scripts/uv.sh run python bench/january_flow.py --users 120 --concurrency 4
+
+Each simulated operator completes the flow once, as in January (codes are limited per user).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import statistics
+import sys
+import time
+import uuid
+from email import message_from_bytes, policy
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from api.domain.registration import NewOperator  # noqa: E402
+from api.domain.vocabulary import RegistrationTypeCode  # noqa: E402
+from api.persistence.migrate import upgrade_to_head  # noqa: E402
+from api.persistence.operators import SYSTEM  # noqa: E402
+from api.services.container import build_services  # noqa: E402
+from api.services.registration import ContactData, Registration, create_operator  # noqa: E402
+from api.settings import Settings  # noqa: E402
+from tests.api.conftest import free_port, start_server, stop_server  # noqa: E402
+
+ADMIN_DSN = os.environ.get(
+    "TEST_POSTGRES_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+PASSWORD = "Clave-Segura-2027"
+CODE_LINE = re.compile(r"^([A-Z0-9]{8})\r?$", re.MULTILINE)
+CONTACT = ContactData(
+    country_code="EC",
+    province_code="09",
+    city_code="0901",
+    address="Av. 9 de Octubre 100",
+    phone1="042345678",
+    mobile_carrier="CLARO",
+    mobile_number="0991234567",
+)
+
+
+def cedula(n: int) -> str:
+    """A valid cédula of Guayas (province 09) numbered n."""
+    base = f"09{n:07d}"
+    total = 0
+    for i, d in enumerate(base):
+        p = int(d) * (2 if i % 2 == 0 else 1)
+        total += p - 9 if p > 9 else p
+    return base + str((10 - total % 10) % 10)
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.codes: dict[str, asyncio.Future[str]] = {}
+        self.loop = asyncio.get_running_loop()
+
+    def expect(self, address: str) -> asyncio.Future[str]:
+        future: asyncio.Future[str] = self.loop.create_future()
+        self.codes[address] = future
+        return future
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        body = message.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
+        found = CODE_LINE.search(body.get_content()) if body else None
+        future = self.codes.pop(str(message["To"]).lower(), None)
+        if future is not None and found:
+            self.loop.call_soon_threadsafe(future.set_result, found.group(1))
+        return "250 OK"
+
+
+async def admin(sql: str) -> None:
+    connection = await asyncpg.connect(ADMIN_DSN)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+async def gql(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any], token: str | None = None
+) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=headers
+    )
+    response.raise_for_status()
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+LOGIN = "mutation($i:String!,$u:String!,$p:String!){login(identification:$i,userId:$u,password:$p){token errors{code}}}"
+REQUEST = "mutation($e:String!){requestSecurityCode(email:$e){expiresAt errors{code}}}"
+MODIFY = "mutation($input:ModifyOperatorInput!){modify(input:$input){message errors{field code}}}"
+
+
+async def flow(
+    client: httpx.AsyncClient, inbox: Inbox, n: int, timings: dict[str, list[float]]
+) -> None:
+    address = f"oce{n}@bench.example"
+    t0 = time.perf_counter()
+    login = (await gql(client, LOGIN, {"i": cedula(n), "u": f"OCE{n:05d}", "p": PASSWORD}))["login"]
+    assert not login["errors"], login
+    t1 = time.perf_counter()
+    future = inbox.expect(address)
+    sent = (await gql(client, REQUEST, {"e": address}, login["token"]))["requestSecurityCode"]
+    assert not sent["errors"], sent
+    code = await asyncio.wait_for(future, timeout=10)
+    t2 = time.perf_counter()
+    form = {
+        "name": f"Operador de Prueba {n}",
+        "countryCode": "EC",
+        "provinceCode": "09",
+        "cityCode": "0907",
+        "address": "Av. Joaquín Orrantia, Durán",
+        "phone1": "042456789",
+        "mobileCarrier": "MOVISTAR",
+        "mobileNumber": "0987654321",
+        "keepSameEmail": True,
+        "securityCode": code,
+    }
+    result = (await gql(client, MODIFY, {"input": form}, login["token"]))["modify"]
+    assert not result["errors"], result
+    t3 = time.perf_counter()
+    timings["login"].append(t1 - t0)
+    timings["code (request + mail)"].append(t2 - t1)
+    timings["modify"].append(t3 - t2)
+    timings["whole flow"].append(t3 - t0)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def main(users: int, concurrency: int) -> None:
+    name = f"ecuapass_bench_{uuid.uuid4().hex[:8]}"
+    await admin(f'CREATE DATABASE "{name}"')
+    credentials, _, location = ADMIN_DSN.split("//", 1)[1].partition("@")
+    database_url = f"postgresql+asyncpg://{credentials}@{location.rsplit('/', 1)[0]}/{name}"
+    inbox = Inbox()
+    smtp_port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    prefix = f"bench:{name}:"
+    env = {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "REDIS_KEY_PREFIX": prefix,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_port),
+        "SECRET_KEY": "bench-secret",
+        "LOG_LEVEL": "warning",
+        "AUTO_MIGRATE": "false",
+        "SEED_DEMO": "false",
+    }
+    server = None
+    try:
+        await asyncio.to_thread(upgrade_to_head, database_url)
+        services = build_services(Settings(**{k.lower(): v for k, v in env.items()}))
+        print(f"creating {users} operators…", flush=True)
+        for n in range(users):
+            new = NewOperator(
+                registration_type=RegistrationTypeCode.GENERAL_USER,
+                identification=cedula(n),
+                user_id=f"OCE{n:05d}",
+                name=f"Operador de Prueba {n}",
+                email=f"oce{n}@bench.example",
+                password=PASSWORD,
+            )
+            await create_operator(services, Registration(new, CONTACT), actor=SYSTEM)
+        await services.close()
+        server = start_server(env, Path(os.environ.get("TMPDIR", "/tmp")) / f"{name}.log")
+        timings: dict[str, list[float]] = {
+            k: [] for k in ("login", "code (request + mail)", "modify", "whole flow")
+        }
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        for n in range(users):
+            queue.put_nowait(n)
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+
+            async def worker() -> None:
+                while not queue.empty():
+                    await flow(client, inbox, queue.get_nowait(), timings)
+
+            started = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+            elapsed = time.perf_counter() - started
+        print(f"\n{users} January flows, {concurrency} concurrent clients, one API process")
+        print(f"throughput: {users / elapsed:.1f} flows/s ({elapsed:.1f} s)")
+        print(f"{'step':<24}{'p50 ms':>10}{'p99 ms':>10}{'mean ms':>10}")
+        for step, values in timings.items():
+            print(
+                f"{step:<24}{percentile(values, 50) * 1000:>10.1f}{percentile(values, 99) * 1000:>10.1f}"
+                f"{statistics.mean(values) * 1000:>10.1f}"
+            )
+    finally:
+        if server is not None:
+            stop_server(server)
+        controller.stop()
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        import redis.asyncio as aioredis
+
+        client = aioredis.Redis.from_url(REDIS_URL)
+        async for key in client.scan_iter(match=f"{prefix}*"):
+            await client.delete(key)
+        await client.aclose()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--users", type=int, default=120)
+    parser.add_argument("--concurrency", type=int, default=4)
+    args = parser.parse_args()
+    asyncio.run(main(args.users, args.concurrency))
