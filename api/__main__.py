@@ -133,8 +133,67 @@ def remind_annual_update(args: argparse.Namespace) -> int:
 
 
 def create_partner_key(args: argparse.Namespace) -> int:
-    print("partner keys are not yet available", file=sys.stderr)
-    return 1
+    from api.services.partner_keys import create_partner_key as create
+
+    async def work(services: Services) -> int:
+        try:
+            issued = await create(services, name=args.name, scopes=args.scopes, created_by=None)
+        except DomainError as refusal:
+            for error in refusal.errors:
+                print(f"error: {error.field}: {error_message(error)}", file=sys.stderr)
+            return 1
+        print(
+            f"partner key {issued.row.id} for {issued.row.name} ({issued.row.scopes}); store it now:"
+        )
+        print(issued.key)
+        return 0
+
+    return _run_with_services(work, load_settings())
+
+
+def list_partner_keys(args: argparse.Namespace) -> int:
+    from api.services.partner_keys import list_partner_keys as listing
+
+    async def work(services: Services) -> int:
+        for row in await listing(services):
+            state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
+            print(f"{row.id}\t{row.key_prefix}…\t{row.name}\t{row.scopes}\t{state}")
+        return 0
+
+    return _run_with_services(work, load_settings())
+
+
+def revoke_partner_key(args: argparse.Namespace) -> int:
+    from api.services.partner_keys import revoke_partner_key as revoke
+
+    async def work(services: Services) -> int:
+        try:
+            await revoke(services, key_id=args.id)
+        except DomainError:
+            print(f"error: no active partner key {args.id}", file=sys.stderr)
+            return 1
+        print(f"partner key {args.id} revoked")
+        return 0
+
+    return _run_with_services(work, load_settings())
+
+
+def relay(args: argparse.Namespace) -> int:
+    from api.services.events import run_relay
+
+    async def work(services: Services) -> int:
+        stop = asyncio.Event()
+        print("relaying the outbox to the event stream (Ctrl+C to stop)", flush=True)
+        try:
+            await run_relay(services, stop)
+        except asyncio.CancelledError:
+            stop.set()
+        return 0
+
+    try:
+        return _run_with_services(work, load_settings())
+    except KeyboardInterrupt:
+        return 0
 
 
 def export_schema(args: argparse.Namespace) -> int:
@@ -173,10 +232,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     user.set_defaults(func=create_user)
 
-    partner = commands.add_parser("create-partner-key", help="issue an API key for a partner")
-    partner.add_argument("--name", help="partner name")
-    partner.add_argument("--scopes", help="comma-separated scopes, e.g. events:read")
+    partner = commands.add_parser(
+        "create-partner-key", help="issue an API key for a partner (printed alone on the last line)"
+    )
+    partner.add_argument("--name", required=True, help="partner name")
+    partner.add_argument("--scopes", required=True, help="comma-separated scopes, e.g. events:read")
     partner.set_defaults(func=create_partner_key)
+    commands.add_parser(
+        "list-partner-keys", help="list partner keys (never the keys themselves)"
+    ).set_defaults(func=list_partner_keys)
+    revoke = commands.add_parser("revoke-partner-key", help="revoke a partner key")
+    revoke.add_argument("id", type=int, help="the key's number (see list-partner-keys)")
+    revoke.set_defaults(func=revoke_partner_key)
+    commands.add_parser(
+        "relay", help="publish the outbox to the event stream (when RUN_RELAY=false in the API)"
+    ).set_defaults(func=relay)
 
     commands.add_parser(
         "export-schema", help="print the GraphQL SDL that schema.graphql holds"

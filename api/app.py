@@ -20,6 +20,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from api.domain.errors import ErrorCode, FieldError
 from api.domain.messages import error_message, parse_locale
+from api.domain.partners import is_partner_key
 from api.domain.vocabulary import Locale
 from api.persistence.db import ping as ping_database
 from api.persistence.migrate import upgrade_to_head
@@ -30,6 +31,8 @@ from api.schema.root import schema
 from api.services.auth import resolve_token
 from api.services.container import Services, build_services
 from api.services.demo import seed_demo
+from api.services.events import EventHub, run_relay
+from api.services.partner_keys import identify_partner
 from api.settings import Settings
 
 log = logging.getLogger("api")
@@ -53,9 +56,10 @@ def bearer_token(value: object) -> str | None:
 
 
 class EcuapassGraphQL(GraphQL[Context, None]):
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, hub: EventHub) -> None:
         super().__init__(schema, keep_alive=True, keep_alive_interval=15)
         self.services = services
+        self.hub = hub
 
     async def _session(self, token: str | None) -> SessionData | None:
         try:
@@ -68,13 +72,17 @@ class EcuapassGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
     ) -> Context:
         client = request.client
+        token = bearer_token(request.headers.get("authorization"))
+        partner = await identify_partner(self.services, token) if token else None
         return Context(
             services=self.services,
             request=request,
             response=response,
             locale=parse_locale(request.headers.get("accept-language")),
             client_address=client.host if client else "unknown",
-            session=await self._session(bearer_token(request.headers.get("authorization"))),
+            session=None if partner else await self._session(token),
+            partner=partner,
+            hub=self.hub,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
@@ -84,6 +92,14 @@ class EcuapassGraphQL(GraphQL[Context, None]):
             return UNSET_ACK
         token = bearer_token(credential)
         try:
+            if token is not None and is_partner_key(token):
+                partner = await identify_partner(self.services, token)
+                if partner is None:
+                    raise ConnectionRejectionError(
+                        rejection(ErrorCode.UNAUTHENTICATED, context.locale)
+                    )
+                context.partner = partner
+                return UNSET_ACK
             session = await resolve_token(self.services, token)
         except UNAVAILABLE as error:
             raise ConnectionRejectionError(
@@ -109,7 +125,8 @@ async def _check(name: str, probe: Any) -> tuple[str, str]:
 
 def create_app(settings: Settings) -> Starlette:
     services = build_services(settings)
-    graphql = EcuapassGraphQL(services)
+    hub = EventHub(services)
+    graphql = EcuapassGraphQL(services, hub)
     database_name = "sqlite" if settings.is_sqlite else "postgres"
 
     async def readyz(_: Request) -> Response:
@@ -134,7 +151,15 @@ def create_app(settings: Settings) -> Starlette:
         if settings.should_seed_demo:
             created = await seed_demo(services)
             log.info("demo data ready (%d new users)", created)
+        stop = asyncio.Event()
+        background = [asyncio.create_task(hub.run(stop), name="event-hub")]
+        if settings.run_relay:
+            background.append(asyncio.create_task(run_relay(services, stop), name="outbox-relay"))
         yield
+        stop.set()
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
         await services.close()
 
     return Starlette(

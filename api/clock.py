@@ -28,3 +28,8 @@ class FixedClock:
 
 def clock_for(fixed: datetime | None) -> Clock:
     return SystemClock() if fixed is None else FixedClock(fixed)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Stored times are UTC; SQLite hands them back without a zone."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

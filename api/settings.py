@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     annual_update_types: Annotated[frozenset[RegistrationTypeCode], NoDecode] = frozenset(
         RegistrationTypeCode
     )
+    # Partner events: the stream keeps about this many recent events (older ones come from the
+    # database); a subscriber more than `subscriber_buffer` events behind is disconnected.
+    event_stream_max_length: Annotated[int, Field(ge=100)] = 10_000
+    subscriber_buffer: Annotated[int, Field(ge=10)] = 1000
+    # Run the outbox relay inside each API process (off: run `python -m api relay` instead).
+    run_relay: bool = True
     # Sliding session: each authenticated request renews the expiry.
     session_ttl_seconds: Annotated[int, Field(ge=60)] = 1800
     login_max_failures_per_account: Annotated[int, Field(ge=1)] = 5

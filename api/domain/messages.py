@@ -241,6 +241,16 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         Locale.ES: "El servicio no está disponible en este momento. Intente nuevamente.",
         Locale.EN: "The service is not available right now. Try again.",
     },
+    ErrorCode.SUBSCRIBER_TOO_SLOW: {
+        Locale.ES: (
+            "La suscripción se quedó demasiado atrás y fue cerrada. Vuelva a suscribirse con "
+            "after: {cursor} para continuar sin perder eventos."
+        ),
+        Locale.EN: (
+            "The subscription fell too far behind and was closed. Subscribe again with "
+            "after: {cursor} to continue without losing events."
+        ),
+    },
 }
 
 _INFO: Mapping[InfoMessage, Mapping[Locale, str]] = {

@@ -11,7 +11,7 @@ from redis.backoff import NoBackoff
 Redis = aioredis.Redis
 
 
-def create_redis(url: str | None) -> Redis:
+def create_redis(url: str | None, *, socket_timeout: float = 2.0) -> Redis:
     if url is None:
         # Zero-setup mode only: a Redis-compatible store living in this process.
         import fakeredis
@@ -22,7 +22,7 @@ def create_redis(url: str | None) -> Redis:
         url,
         decode_responses=True,
         # Bounded waits: with Redis down a request fails within seconds instead of hanging.
-        socket_timeout=2,
+        socket_timeout=socket_timeout,
         socket_connect_timeout=2,
         retry=Retry(NoBackoff(), 1),
         health_check_interval=15,
@@ -43,6 +43,9 @@ class Keys:
 
     def rate(self, bucket: str, subject: str) -> str:
         return f"{self.prefix}rate:{bucket}:{subject}"
+
+    def events(self) -> str:
+        return f"{self.prefix}events"
 
     def security_code(self, operator_id: int, purpose: str) -> str:
         return f"{self.prefix}code:{purpose}:{operator_id}"

@@ -55,6 +55,9 @@ class SessionStore:
             token_hash=token_hash,
         )
 
+    async def is_active(self, token_hash: str) -> bool:
+        return bool(await self.redis.exists(self.keys.session(token_hash)))
+
     async def revoke(self, session: SessionData) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.delete(self.keys.session(session.token_hash))

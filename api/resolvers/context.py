@@ -16,6 +16,8 @@ from api.persistence.sessions import SessionData
 from api.persistence.tables import OperatorRow
 from api.resolvers.loaders import Loaders
 from api.services.container import Services
+from api.services.events import EventHub
+from api.services.partner_keys import PartnerIdentity
 
 
 @dataclass
@@ -26,6 +28,8 @@ class Context:
     locale: Locale
     client_address: str
     session: SessionData | None = None
+    partner: PartnerIdentity | None = None
+    hub: EventHub | None = None
     loaders: Loaders = field(init=False)
     # Filled by Strawberry from the WebSocket `connection_init` payload.
     connection_params: dict[str, Any] | None = None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from api.clock import as_utc
 from api.domain.cursors import decode_cursor, encode_cursor
 from api.domain.errors import DomainError, ErrorCode
 from api.domain.lifecycle import AnnualUpdateStatus, DeregistrationStatus
 from api.domain.messages import InfoMessage, info_message
 from api.resolvers.context import Info
 from api.resolvers.errors import REFUSALS, as_graphql_error, user_errors
-from api.resolvers.mapping import aware, to_operator
+from api.resolvers.mapping import to_operator
 from api.resolvers.operator_fields import to_request
 from api.schema.enums import AnnualUpdateStatusEnum, DeregistrationStatusEnum
 from api.schema.history import PageInfo
@@ -140,7 +141,7 @@ async def electronic_channels_agreement(info: Info) -> ElectronicChannelsAgreeme
     if row is None:
         return None
     return ElectronicChannelsAgreement(
-        version=row.version, text=row.text, sha256=row.sha256, published_at=aware(row.published_at)
+        version=row.version, text=row.text, sha256=row.sha256, published_at=as_utc(row.published_at)
     )
 
 
@@ -158,7 +159,7 @@ async def publish_agreement(info: Info, text: str) -> PublishAgreementPayload:
             version=row.version,
             text=row.text,
             sha256=row.sha256,
-            published_at=aware(row.published_at),
+            published_at=as_utc(row.published_at),
         ),
         message=info_message(InfoMessage.AGREEMENT_PUBLISHED, ctx.locale, version=row.version),
     )

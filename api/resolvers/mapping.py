@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from api.clock import as_utc
 from api.domain.catalogs import Catalogs
 from api.domain.forms import registration_type_spec
 from api.domain.operators import senae_email
@@ -18,11 +17,6 @@ from api.schema.enums import (
     RoleEnum,
 )
 from api.schema.operator import Company, Identification, Operator, RegistrationTypeRef
-
-
-def aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def to_operator(row: OperatorRow, *, catalogs: Catalogs, locale: Locale) -> Operator:
@@ -60,9 +54,9 @@ def to_operator(row: OperatorRow, *, catalogs: Catalogs, locale: Locale) -> Oper
         ),
         status=OperatorStatusEnum[row.status],
         version=row.version,
-        created_at=aware(row.created_at),
-        updated_at=aware(row.updated_at),
-        last_update_at=aware(row.last_update_at) if row.last_update_at else None,
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
+        last_update_at=as_utc(row.last_update_at) if row.last_update_at else None,
         status_reason=row.status_reason,
         employee_permission=(
             row.employee_permission

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from api.clock import as_utc
 from api.domain.lifecycle import agreement_pending as is_agreement_pending
 from api.persistence.tables import DeregistrationRequestRow, OperatorRow
 from api.resolvers.context import Info
@@ -48,14 +49,12 @@ async def annual_update(operator: Operator, info: Info) -> AnnualUpdate:
 def to_request(
     row: DeregistrationRequestRow, operator: Operator | None = None
 ) -> DeregistrationRequest:
-    from api.resolvers.mapping import aware
-
     return DeregistrationRequest(
         id=str(row.id),  # type: ignore[arg-type]
         status=DeregistrationStatusEnum[row.status],
         reason=row.reason,
-        created_at=aware(row.created_at),
-        decided_at=aware(row.decided_at) if row.decided_at else None,
+        created_at=as_utc(row.created_at),
+        decided_at=as_utc(row.decided_at) if row.decided_at else None,
         decided_by=row.decided_by,
         decision_reason=row.decision_reason,
         operator=operator,

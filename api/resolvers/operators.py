@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from api.clock import as_utc
 from api.domain.errors import DomainError
 from api.persistence.operators import OperatorRepository
 from api.persistence.tables import AuditEntryRow
 from api.resolvers.context import Info
 from api.resolvers.errors import as_graphql_error
-from api.resolvers.mapping import aware, to_operator
+from api.resolvers.mapping import to_operator
 from api.schema.history import (
     ChangeActor,
     FieldChange,
@@ -39,7 +40,7 @@ async def operator(info: Info, user_id: str) -> Operator | None:
 
 def _history_entry(row: AuditEntryRow) -> HistoryEntry:
     return HistoryEntry(
-        occurred_at=aware(row.occurred_at),
+        occurred_at=as_utc(row.occurred_at),
         actor=ChangeActor(kind=row.actor_kind, user_id=row.actor_user_id),
         operation=row.operation,
         changes=[

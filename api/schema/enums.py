@@ -13,6 +13,7 @@ from typing import Any
 import strawberry
 
 from api.domain import messages
+from api.domain.changes import EventType
 from api.domain.errors import ErrorCode, FieldError
 from api.domain.forms import FieldKind
 from api.domain.lifecycle import AnnualUpdateStatus, DeregistrationStatus
@@ -25,9 +26,7 @@ from api.domain.vocabulary import (
 )
 
 
-def _mirror(
-    domain: type[StrEnum], *, name: str, description: str, values: Mapping[str, str]
-) -> Any:
+def mirror(domain: type[StrEnum], *, name: str, description: str, values: Mapping[str, str]) -> Any:
     members = {
         member.name: strawberry.enum_value(member.value, description=values[member.name])
         for member in domain
@@ -37,7 +36,7 @@ def _mirror(
     return strawberry.enum(enum_class, description=description)
 
 
-UserErrorCode = _mirror(
+UserErrorCode = mirror(
     ErrorCode,
     name="UserErrorCode",
     description="Why an operation was refused. `UserError.message` explains it in the caller's language.",
@@ -45,7 +44,7 @@ UserErrorCode = _mirror(
     values={code.name: messages.error_message(FieldError(None, code)) for code in ErrorCode},
 )
 
-RegistrationTypeCodeEnum = _mirror(
+RegistrationTypeCodeEnum = mirror(
     RegistrationTypeCode,
     name="RegistrationTypeCode",
     description='The seven forms of "Modificar información del uso" (SENAE-ISEE-3-2-010 §5.4), in that order.',
@@ -60,7 +59,7 @@ RegistrationTypeCodeEnum = _mirror(
     },
 )
 
-IdentificationTypeEnum = _mirror(
+IdentificationTypeEnum = mirror(
     IdentificationType,
     name="IdentificationType",
     description='The document of "Doc. identificación" (read-only on every form).',
@@ -71,7 +70,7 @@ IdentificationTypeEnum = _mirror(
     },
 )
 
-RoleEnum = _mirror(
+RoleEnum = mirror(
     Role,
     name="Role",
     description="What a signed-in person may do.",
@@ -81,7 +80,7 @@ RoleEnum = _mirror(
     },
 )
 
-OperatorStatusEnum = _mirror(
+OperatorStatusEnum = mirror(
     OperatorStatus,
     name="OperatorStatus",
     description="Whether the user ID may sign in.",
@@ -91,7 +90,7 @@ OperatorStatusEnum = _mirror(
     },
 )
 
-MobileCarrierCodeEnum = _mirror(
+MobileCarrierCodeEnum = mirror(
     MobileCarrierCode,
     name="MobileCarrierCode",
     description='The mobile carriers of the "Celular" field (§5.5.1).',
@@ -104,7 +103,7 @@ MobileCarrierCodeEnum = _mirror(
     },
 )
 
-FieldKindEnum = _mirror(
+FieldKindEnum = mirror(
     FieldKind,
     name="FieldKind",
     description="What a form field holds, so that a client can pick the widget.",
@@ -120,7 +119,7 @@ FieldKindEnum = _mirror(
     },
 )
 
-AnnualUpdateStatusEnum = _mirror(
+AnnualUpdateStatusEnum = mirror(
     AnnualUpdateStatus,
     name="AnnualUpdateStatus",
     description="Where an operator stands with the yearly update (resolution SENAE-DGN-2016-0364-RE).",
@@ -132,7 +131,7 @@ AnnualUpdateStatusEnum = _mirror(
     },
 )
 
-DeregistrationStatusEnum = _mirror(
+DeregistrationStatusEnum = mirror(
     DeregistrationStatus,
     name="DeregistrationStatus",
     description='The state of a "Solicitud de baja" (§5.8).',
@@ -141,5 +140,22 @@ DeregistrationStatusEnum = _mirror(
         "APPROVED": "Approved: the user ID was disabled.",
         "REJECTED": "Rejected by customs staff, with a reason.",
         "WITHDRAWN": "Withdrawn by the user before it was decided.",
+    },
+)
+
+OperatorEventTypeEnum = mirror(
+    EventType,
+    name="OperatorEventType",
+    description="What happened to a registration.",
+    values={
+        "OPERATOR_REGISTERED": "A user was registered.",
+        "OPERATOR_UPDATED": '"Modificar" succeeded (with the fields it changed; maybe none: the yearly confirmation).',
+        "EMAIL_CHANGED": "The personal e-mail address changed.",
+        "PASSWORD_CHANGED": "The password changed (never its value).",
+        "AGREEMENT_SIGNED": "The electronic-channels agreement was signed.",
+        "DEREGISTRATION_REQUESTED": 'A "Solicitud de baja" was made.',
+        "DEREGISTRATION_DECIDED": "A deregistration request was approved, rejected or withdrawn.",
+        "OPERATOR_DISABLED": "The user ID was disabled (deregistration, yearly update).",
+        "OPERATOR_REACTIVATED": "Staff enabled the user ID again.",
     },
 )

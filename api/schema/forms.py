@@ -132,6 +132,7 @@ class RegistrationType:
     requires_company_permission: bool = strawberry.field(
         description=(
             "True for an employee: it may use the form only once its company granted the "
-            "permission (SENAE-ISEE-3-2-013); otherwise `modify` answers PERMISSION_NOT_GRANTED."
+            "permission (SENAE-ISEE-3-2-013); otherwise `requestSecurityCode` and `modify` answer "
+            "PERMISSION_NOT_GRANTED."
         )
     )

@@ -15,6 +15,7 @@ from api.resolvers.context import Info
 from api.resolvers.permissions import IsAuthenticated, IsSelfOrStaff, PayloadPermissions
 from api.schema.auth import LoginPayload, LogoutPayload
 from api.schema.catalog_queries import CatalogQueries
+from api.schema.event_operations import PartnerKeyMutations, PartnerKeyQueries, Subscription
 from api.schema.history import OperatorHistoryConnection
 from api.schema.lifecycle_operations import LifecycleMutations, LifecycleQueries
 from api.schema.modify import (
@@ -149,19 +150,21 @@ class OperatorMutations:
 
 
 @strawberry.type(description="Reading registrations and the catalogs their forms use.")
-class Query(OperatorQueries, CatalogQueries, LifecycleQueries):
+class Query(OperatorQueries, CatalogQueries, LifecycleQueries, PartnerKeyQueries):
     pass
 
 
 @strawberry.type(
     description="Changing registrations. Every payload carries `errors`; a refusal writes nothing."
 )
-class Mutation(OperatorMutations, LifecycleMutations):
+class Mutation(OperatorMutations, LifecycleMutations, PartnerKeyMutations):
     pass
 
 
-# HTTP caching of the public catalogs (GET answers only), and parsing/validation done once per
-# distinct query text (bounded LRU, shared by every request): see api/resolvers/caching.py.
+# Caching of the public catalogs: HTTP Cache-Control on GET answers, answers kept per process,
+# parsing/validation done once per distinct query text: see api/resolvers/caching.py.
 from api.resolvers.caching import SCHEMA_EXTENSIONS  # noqa: E402
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=SCHEMA_EXTENSIONS)
+schema = strawberry.Schema(
+    query=Query, mutation=Mutation, subscription=Subscription, extensions=SCHEMA_EXTENSIONS
+)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -28,6 +29,8 @@ class Services:
     engine: AsyncEngine
     session_factory: SessionFactory
     redis: Redis
+    # For blocking stream reads, whose replies take longer than a normal command may.
+    blocking_redis: Redis
     keys: Keys
     sessions: SessionStore
     rate_limiter: RateLimiter
@@ -36,12 +39,15 @@ class Services:
     mailer: Mailer
     catalogs: Catalogs
     clock: Clock
+    # Set after each commit so that this process's relay publishes at once.
+    outbox_written: asyncio.Event = field(default_factory=asyncio.Event)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One database transaction: committed when the block ends, rolled back on any error."""
         async with self.session_factory() as session, session.begin():
             yield session
+        self.outbox_written.set()
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
@@ -50,6 +56,8 @@ class Services:
 
     async def close(self) -> None:
         await self.redis.aclose()
+        if self.blocking_redis is not self.redis:
+            await self.blocking_redis.aclose()
         await self.engine.dispose()
 
 
@@ -70,12 +78,17 @@ def build_mailer(settings: Settings) -> Mailer:
 def build_services(settings: Settings) -> Services:
     engine = create_engine(settings.database_url)
     redis = create_redis(settings.redis_url)
+    # The in-process store of the zero-setup mode must be shared: its data lives in the object.
+    blocking_redis = (
+        redis if settings.redis_url is None else create_redis(settings.redis_url, socket_timeout=10)
+    )
     keys = Keys(settings.redis_key_prefix)
     return Services(
         settings=settings,
         engine=engine,
         session_factory=create_session_factory(engine),
         redis=redis,
+        blocking_redis=blocking_redis,
         keys=keys,
         sessions=SessionStore(redis, keys, ttl_seconds=settings.session_ttl_seconds),
         rate_limiter=RateLimiter(redis, keys),

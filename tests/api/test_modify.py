@@ -97,7 +97,9 @@ async def code_keys(environment: Environment) -> dict[str, dict[str, str]]:
     client = aioredis.Redis.from_url(environment.redis_url, decode_responses=True)
     try:
         keys = [k async for k in client.scan_iter(match=f"{environment.redis_prefix}code:*")]
-        return {str(k): {str(f): str(v) for f, v in (await client.hgetall(k)).items()} for k in keys}
+        return {
+            str(k): {str(f): str(v) for f, v in (await client.hgetall(k)).items()} for k in keys
+        }
     finally:
         await client.aclose()
 

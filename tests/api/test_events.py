@@ -1,0 +1,411 @@
+"""Partner events end to end: the outbox, the relay, Redis Streams and `operatorEvents` over both
+WebSocket sub-protocols, across API processes and through a Redis outage."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import websockets
+from sqlalchemy import text
+from websockets.asyncio.client import ClientConnection
+
+from api.domain.changes import Change, EventType
+from api.persistence.operators import SYSTEM, OperatorRepository, record_change
+from api.services.container import Services
+from api.services.partner_keys import create_partner_key
+from tests.api.conftest import (
+    ROOT,
+    Api,
+    Environment,
+    Server,
+    count_rows,
+    free_port,
+    make_operator,
+    start_server,
+    stop_server,
+)
+
+EVENTS = """subscription($after: String, $types: [OperatorEventType!]) {
+  operatorEvents(after: $after, types: $types) { id cursor type userId actor occurredAt changes { field old new secret } }
+}"""
+REQUEST = "mutation($r: String!) { requestDeregistration(reason: $r) { errors { code } } }"
+WITHDRAW = "mutation { withdrawDeregistration { errors { code } } }"
+
+
+class Subscriber:
+    """A GraphQL WebSocket client speaking either sub-protocol."""
+
+    def __init__(self, ws: ClientConnection, protocol: str) -> None:
+        self.ws = ws
+        self.protocol = protocol
+
+    @staticmethod
+    def open(server: Server, credential: str | None, protocol: str = "graphql-transport-ws") -> Any:
+        return open_subscriber(server, credential, protocol)
+
+    async def message(self, within: float = 10) -> dict[str, Any]:
+        while True:
+            raw = await asyncio.wait_for(self.ws.recv(decode=True), timeout=within)
+            message: dict[str, Any] = json.loads(raw)
+            if message["type"] not in {"ka", "ping", "pong"}:
+                return message
+
+    async def subscribe(self, variables: dict[str, Any] | None = None, op_id: str = "1") -> None:
+        kind = "subscribe" if self.protocol == "graphql-transport-ws" else "start"
+        await self.ws.send(
+            json.dumps(
+                {
+                    "id": op_id,
+                    "type": kind,
+                    "payload": {"query": EVENTS, "variables": variables or {}},
+                }
+            )
+        )
+        # Give the server a moment to join the live feed before the test makes changes.
+        await asyncio.sleep(0.3)
+
+    async def event(self, within: float = 10) -> dict[str, Any]:
+        message = await self.message(within)
+        assert message["type"] in {"next", "data"}, message
+        assert "errors" not in message["payload"], message
+        event: dict[str, Any] = message["payload"]["data"]["operatorEvents"]
+        return event
+
+    async def error(self, within: float = 10) -> dict[str, Any]:
+        """The error that ends a subscription (Strawberry sends it in the operation's result)."""
+        message = await self.message(within)
+        errors = (
+            message["payload"] if message["type"] == "error" else message["payload"].get("errors")
+        )
+        assert errors, message
+        error: dict[str, Any] = errors[0]
+        return error
+
+    async def nothing_within(self, seconds: float) -> None:
+        with pytest.raises(TimeoutError):
+            await self.message(within=seconds)
+
+
+@asynccontextmanager
+async def open_subscriber(
+    server: Server, credential: str | None, protocol: str
+) -> AsyncIterator[Subscriber]:
+    url = server.url.replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(url, subprotocols=[protocol]) as ws:  # type: ignore[list-item]
+        payload = {"authorization": f"Bearer {credential}"} if credential else {}
+        await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+        subscriber = Subscriber(ws, protocol)
+        ack = await subscriber.message()
+        assert ack["type"] == "connection_ack", ack
+        yield subscriber
+
+
+async def partner_key(services: Services) -> str:
+    issued = await create_partner_key(
+        services, name="Banco del Pacífico", scopes="events:read", created_by=None
+    )
+    return issued.key
+
+
+@pytest.fixture
+def second_server(environment: Environment, tmp_path: Path) -> Iterator[Server]:
+    server = start_server(environment.variables(), tmp_path / "api-b.log")
+    yield server
+    stop_server(server)
+
+
+async def test_a_user_follows_its_own_changes_live(
+    api: Api, services: Services, server: Server
+) -> None:
+    await make_operator(services)
+    token = await api.login("0912345675001", "USUARIO01")
+    async with Subscriber.open(server, token) as subscriber:
+        await subscriber.subscribe()
+        await api.data(REQUEST, {"r": "Cierre de la empresa"}, token=token)
+        event = await subscriber.event()
+    assert event["type"] == "DEREGISTRATION_REQUESTED"
+    assert event["userId"] == "USUARIO01"
+    assert event["actor"] == "USER:USUARIO01"
+    assert event["changes"] == [
+        {
+            "field": "deregistrationReason",
+            "old": None,
+            "new": "Cierre de la empresa",
+            "secret": False,
+        }
+    ]
+
+
+async def test_a_change_through_process_a_reaches_a_subscriber_on_process_b(
+    api: Api, services: Services, second_server: Server
+) -> None:
+    await make_operator(services)
+    key = await partner_key(services)
+    token = await api.login("0912345675001", "USUARIO01")  # process A: the session server
+    async with Subscriber.open(second_server, key) as subscriber:
+        await subscriber.subscribe({"types": ["DEREGISTRATION_REQUESTED"]})
+        await api.data(REQUEST, {"r": "Cierre"}, token=token)
+        event = await subscriber.event()
+    assert event["type"] == "DEREGISTRATION_REQUESTED"
+
+
+@pytest.mark.parametrize("protocol", ["graphql-transport-ws", "graphql-ws"])
+async def test_resuming_with_a_cursor_replays_what_was_missed_in_order_then_goes_live(
+    api: Api, services: Services, server: Server, protocol: str
+) -> None:
+    await make_operator(services)
+    key = await partner_key(services)
+    token = await api.login("0912345675001", "USUARIO01")
+    async with Subscriber.open(server, key, protocol) as subscriber:
+        await subscriber.subscribe()
+        await api.data(REQUEST, {"r": "Primera"}, token=token)
+        first = await subscriber.event()
+    # Disconnected: two changes happen meanwhile.
+    await api.data(WITHDRAW, token=token)
+    await api.data(REQUEST, {"r": "Segunda"}, token=token)
+    async with Subscriber.open(server, key, protocol) as subscriber:
+        await subscriber.subscribe({"after": first["cursor"]})
+        missed = [await subscriber.event(), await subscriber.event()]
+        assert [e["type"] for e in missed] == ["DEREGISTRATION_DECIDED", "DEREGISTRATION_REQUESTED"]
+        assert missed[1]["changes"][0]["new"] == "Segunda"
+        await api.data(WITHDRAW, token=token)
+        live = await subscriber.event()
+        assert live["type"] == "DEREGISTRATION_DECIDED"
+        ids = [first["id"], *(e["id"] for e in missed), live["id"]]
+        assert len(set(ids)) == 4
+        await subscriber.nothing_within(0.5)
+
+
+async def test_a_replay_older_than_the_stream_comes_from_the_outbox_table(
+    api: Api, services: Services, server: Server
+) -> None:
+    await make_operator(services)  # event 1: OPERATOR_REGISTERED, long before anyone listened
+    key = await partner_key(services)
+    from api.domain.events import event_cursor
+
+    async with Subscriber.open(server, key) as subscriber:
+        await subscriber.subscribe({"after": event_cursor(0)})
+        event = await subscriber.event()
+    assert event["type"] == "OPERATOR_REGISTERED"
+
+
+async def test_a_user_sees_only_its_own_events(
+    api: Api, services: Services, server: Server
+) -> None:
+    await make_operator(services)
+    await make_operator(
+        services, user_id="OTRO02", identification="1704567898", email="o@correo.example"
+    )
+    mine = await api.login("0912345675001", "USUARIO01")
+    other = await api.login("1704567898", "OTRO02")
+    async with Subscriber.open(server, mine) as subscriber:
+        await subscriber.subscribe()
+        await api.data(REQUEST, {"r": "Ajena"}, token=other)
+        await api.data(REQUEST, {"r": "Propia"}, token=mine)
+        event = await subscriber.event()
+        assert event["userId"] == "USUARIO01"
+        await subscriber.nothing_within(0.5)
+
+
+async def test_a_bad_partner_key_is_refused_at_connection_init(server: Server) -> None:
+    url = server.url.replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(
+            json.dumps(
+                {"type": "connection_init", "payload": {"authorization": "Bearer pk_forged"}}
+            )
+        )
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await ws.recv()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
+
+
+async def test_subscribing_without_credentials_is_refused(server: Server) -> None:
+    async with Subscriber.open(server, None) as subscriber:
+        await subscriber.subscribe()
+        error = await subscriber.error()
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_revoked_key_closes_its_open_subscription_within_seconds(
+    services: Services, server: Server, environment: Environment
+) -> None:
+    issued = await create_partner_key(
+        services, name="Puerto de Guayaquil", scopes="events:read", created_by=None
+    )
+    async with Subscriber.open(server, issued.key) as subscriber:
+        await subscriber.subscribe()
+        started = time.monotonic()
+        result = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "api", "revoke-partner-key", str(issued.row.id)],
+            cwd=ROOT,
+            env={**os.environ, **environment.variables()},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        error = await subscriber.error(within=10)
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
+    assert time.monotonic() - started < 8
+
+
+async def test_a_rolled_back_change_leaves_no_event(services: Services) -> None:
+    operator = await make_operator(services)
+    before = await count_rows(services, "outbox_events")
+
+    async def change_that_fails_after_writing_its_event() -> None:
+        async with services.transaction() as session:
+            row = await OperatorRepository(session).by_id(operator.id or 0)
+            assert row is not None
+            await record_change(
+                session,
+                operator=row,
+                actor=SYSTEM,
+                operation="TEST",
+                event_type=EventType.OPERATOR_UPDATED,
+                changes=[Change("address", "a", "b")],
+                at=services.clock.now(),
+            )
+            raise RuntimeError("the change fails after its event was written")
+
+    with pytest.raises(RuntimeError):
+        await change_that_fails_after_writing_its_event()
+    assert await count_rows(services, "outbox_events") == before
+
+
+def test_create_partner_key_prints_the_key_alone_on_its_last_line(environment: Environment) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "api",
+            "create-partner-key",
+            "--name",
+            "Banco",
+            "--scopes",
+            "events:read",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **environment.variables()},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    key = result.stdout.strip().splitlines()[-1]
+    assert key.startswith("pk_")
+    assert len(key) > 40
+    listing = subprocess.run(
+        [sys.executable, "-m", "api", "list-partner-keys"],
+        cwd=ROOT,
+        env={**os.environ, **environment.variables()},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "Banco" in listing.stdout
+    assert key not in listing.stdout
+
+
+async def test_partner_keys_are_stored_only_as_hashes(services: Services) -> None:
+    issued = await create_partner_key(services, name="Banco", scopes="events:read", created_by=None)
+    async with services.reading() as session:
+        stored = (await session.exec(text("SELECT key_hash, key_prefix FROM partner_keys"))).one()  # type: ignore[call-overload]
+    assert issued.key not in stored
+
+
+def _redis(port: int, directory: Path) -> subprocess.Popen[bytes]:
+    binary = shutil.which("redis-server")
+    assert binary
+    process = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(directory),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    import socket
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("redis did not start")
+
+
+async def test_redis_stopped_and_restarted_during_changes_loses_nothing(
+    services: Services, environment: Environment, tmp_path: Path
+) -> None:
+    port = free_port()
+    redis_process = _redis(port, tmp_path)
+    server = start_server(
+        environment.variables(REDIS_URL=f"redis://127.0.0.1:{port}/0"), tmp_path / "api.log"
+    )
+    key = await partner_key(services)
+    try:
+        async with Subscriber.open(server, key) as subscriber:
+            await subscriber.subscribe({"types": ["OPERATOR_REGISTERED"]})
+            await make_operator(
+                services, user_id="ANTES01", identification="0912345675001", email="a@c.example"
+            )
+            before = await subscriber.event()
+            assert before["userId"] == "ANTES01"
+            redis_process.kill()
+            redis_process.wait()
+            # The subscriber is told the stream is gone, with the cursor to resume from.
+            error = await subscriber.error(within=15)
+            assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+            assert error["extensions"]["cursor"] == before["cursor"]
+        # Changes keep committing while Redis is down: their events wait in the outbox.
+        await make_operator(
+            services, user_id="DURANTE01", identification="1704567898", email="b@c.example"
+        )
+        await make_operator(
+            services, user_id="DURANTE02", identification="1305554444", email="c@c.example"
+        )
+        redis_process = _redis(port, tmp_path)
+        async with Subscriber.open(server, key) as subscriber:
+            await subscriber.subscribe(
+                {"after": before["cursor"], "types": ["OPERATOR_REGISTERED"]}
+            )
+            missed = [await subscriber.event(within=15), await subscriber.event(within=15)]
+            assert [e["userId"] for e in missed] == ["DURANTE01", "DURANTE02"]
+            # And live delivery resumed by itself once Redis came back.
+            await make_operator(
+                services, user_id="DESPUES01", identification="0109876540", email="d@c.example"
+            )
+            after = await subscriber.event(within=15)
+            assert after["userId"] == "DESPUES01"
+    finally:
+        stop_server(server)
+        redis_process.kill()
+        redis_process.wait()
