@@ -235,3 +235,22 @@ class PartnerKeyRow(SQLModel, table=True):
     created_at: datetime = _timestamp()
     created_by: str | None = Field(default=None, max_length=30)
     revoked_at: datetime | None = _timestamp(nullable=True)
+
+
+class PendingMailRow(SQLModel, table=True):
+    """A notice that can wait (old-address notice, deregistration mails, yearly reminders): queued
+    in the transaction of the change it reports and delivered, with retries, by a worker."""
+
+    __tablename__ = "pending_mail"
+    __table_args__ = (sa.Index("ix_pending_mail_due", "sent_at", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    text: str = Field(sa_column=Column(sa.Text(), nullable=False))
+    html: str | None = Field(default=None, sa_column=Column(sa.Text(), nullable=True))
+    created_at: datetime = _timestamp()
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = _timestamp()
+    sent_at: datetime | None = _timestamp(nullable=True)
+    last_error: str | None = Field(default=None, max_length=200)

@@ -164,7 +164,18 @@ class Mutation(OperatorMutations, LifecycleMutations, PartnerKeyMutations):
 # Caching of the public catalogs: HTTP Cache-Control on GET answers, answers kept per process,
 # parsing/validation done once per distinct query text: see api/resolvers/caching.py.
 from api.resolvers.caching import SCHEMA_EXTENSIONS  # noqa: E402
+from api.resolvers.limits import limit_extensions  # noqa: E402
 
-schema = strawberry.Schema(
-    query=Query, mutation=Mutation, subscription=Subscription, extensions=SCHEMA_EXTENSIONS
-)
+
+def build_schema(*, production: bool = False) -> strawberry.Schema:
+    """The schema with its protective extensions; production also hides introspection and masks
+    unexpected errors. The SDL is the same either way."""
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=[*limit_extensions(production=production), *SCHEMA_EXTENSIONS],
+    )
+
+
+schema = build_schema()

@@ -30,7 +30,7 @@ from api.persistence.lifecycle import AnnualUpdateRepository
 from api.persistence.operators import Actor, OperatorRepository, record_change
 from api.persistence.tables import AnnualUpdateRow, OperatorRow
 from api.services.container import Services
-from api.services.notify import send_notice
+from api.services.notify import deliver_pending, queue_notice
 
 MAX_PAGE = 100
 SYSTEM_ACTOR = Actor(kind="SYSTEM", user_id=None)
@@ -183,15 +183,17 @@ async def enforce_annual_update(
                 ],
                 at=now,
             )
+            queue_notice(
+                session,
+                annual_update_disabled_mail(
+                    to=operator.email, user_id=operator.user_id, year=duty_year
+                ),
+                services=services,
+            )
         assert operator.id is not None
         await services.sessions.revoke_all(operator.id)
-        await send_notice(
-            services,
-            annual_update_disabled_mail(
-                to=operator.email, user_id=operator.user_id, year=duty_year
-            ),
-        )
         disabled.append(operator.user_id)
+    await deliver_pending(services)
     return Enforcement(duty_year, disabled, dry_run=False)
 
 
@@ -213,21 +215,23 @@ async def remind_annual_update(services: Services) -> list[str]:
             covered=True,
         ):
             continue
-        delivered = await send_notice(
-            services,
-            annual_update_reminder_mail(
-                to=operator.email,
-                user_id=operator.user_id,
-                year=year,
-                due_by=end_of_duty_month(year),
-            ),
-        )
-        if delivered:
-            async with services.transaction() as session:
-                AnnualUpdateRepository(session).record_reminder(
-                    operator_id=operator.id, year=year, at=now
-                )
-            sent.append(operator.user_id)
+        # The reminder and the record that it was sent commit together: run twice, one mail.
+        async with services.transaction() as session:
+            AnnualUpdateRepository(session).record_reminder(
+                operator_id=operator.id, year=year, at=now
+            )
+            queue_notice(
+                session,
+                annual_update_reminder_mail(
+                    to=operator.email,
+                    user_id=operator.user_id,
+                    year=year,
+                    due_by=end_of_duty_month(year),
+                ),
+                services=services,
+            )
+        sent.append(operator.user_id)
+    await deliver_pending(services)
     return sent
 
 

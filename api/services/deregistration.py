@@ -29,7 +29,7 @@ from api.persistence.operators import (
 )
 from api.persistence.tables import DeregistrationRequestRow, OperatorRow
 from api.services.container import Services
-from api.services.notify import send_notice
+from api.services.notify import deliver_pending, queue_notice
 
 MAX_PAGE: Final = 100
 
@@ -64,26 +64,29 @@ async def request_deregistration(
                 changes=[Change("deregistrationReason", None, text)],
                 at=now,
             )
+            assert request.id is not None
+            queue_notice(
+                session,
+                deregistration_received_mail(
+                    to=operator.email, user_id=operator.user_id, request_id=request.id, at=now
+                ),
+                services=services,
+            )
+            queue_notice(
+                session,
+                deregistration_staff_notice(
+                    to=services.settings.staff_mailbox,
+                    user_id=operator.user_id,
+                    name=operator.name,
+                    request_id=request.id,
+                    reason=text,
+                    at=now,
+                ),
+                services=services,
+            )
     except IntegrityError:
         raise DomainError.single(None, ErrorCode.DEREGISTRATION_PENDING) from None
-    assert request.id is not None
-    await send_notice(
-        services,
-        deregistration_received_mail(
-            to=operator.email, user_id=operator.user_id, request_id=request.id, at=now
-        ),
-    )
-    await send_notice(
-        services,
-        deregistration_staff_notice(
-            to=services.settings.staff_mailbox,
-            user_id=operator.user_id,
-            name=operator.name,
-            request_id=request.id,
-            reason=text,
-            at=now,
-        ),
-    )
+    await deliver_pending(services)
     return request
 
 
@@ -183,14 +186,20 @@ async def decide_deregistration(
         assert decided is not None
         assert fresh is not None
         await session.refresh(decided)
+        queue_notice(
+            session,
+            deregistration_decided_mail(
+                to=fresh.email,
+                user_id=fresh.user_id,
+                approved=approve,
+                reason=decision_reason,
+                at=now,
+            ),
+            services=services,
+        )
     if approve:
         await services.sessions.revoke_all(request.operator_id)
-    await send_notice(
-        services,
-        deregistration_decided_mail(
-            to=fresh.email, user_id=fresh.user_id, approved=approve, reason=decision_reason, at=now
-        ),
-    )
+    await deliver_pending(services)
     return Decision(request=decided, operator=fresh)
 
 

@@ -3,7 +3,6 @@ change, its audit entry and its events in one transaction."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from sqlalchemy import update
@@ -15,17 +14,15 @@ from api.domain.forms import CleanForm, ModifyForm, registration_type_spec, vali
 from api.domain.modification import MODIFY_PURPOSE, ModificationPlan, plan_modification
 from api.domain.security_codes import MAX_WRONG_ATTEMPTS
 from api.domain.vocabulary import RegistrationTypeCode
-from api.mail.sender import MailNotSent
 from api.mail.templates import email_changed_notice
 from api.persistence.code_store import Verdict
 from api.persistence.operators import Actor, OperatorRepository, add_audit_entry, add_event
 from api.persistence.sessions import SessionData
 from api.persistence.tables import OperatorRow
 from api.services.container import Services
+from api.services.notify import deliver_pending, queue_notice
 from api.services.passwords import hash_password, verify_password
 from api.services.security_codes import code_hash, refuse_without_permission
-
-log = logging.getLogger("api.modify")
 
 MODIFY_OPERATION = "MODIFY"
 
@@ -170,6 +167,18 @@ async def modify_operator(
         )
         # Used up last, inside the transaction: of two parallel updates with one code, exactly one
         # consumes it; the other rolls back.
+        if plan.email_change is not None:
+            # The old address hears of the change, even if the mail server is down right now.
+            queue_notice(
+                session,
+                email_changed_notice(
+                    to=operator.email,
+                    user_id=operator.user_id,
+                    new_address=fresh.email,
+                    at=fresh.updated_at,
+                ),
+                services=services,
+            )
         if not await services.codes.consume(
             operator_id=operator.id, purpose=MODIFY_PURPOSE, code_hash=accepted_hash
         ):
@@ -198,13 +207,4 @@ async def _after_commit(
         # Whoever knew the old password is signed out everywhere but here.
         await services.sessions.revoke_all(operator.id, keep_token_hash=session_data.token_hash)
     if plan.email_change is not None:
-        notice = email_changed_notice(
-            to=operator.email,
-            user_id=operator.user_id,
-            new_address=fresh.email,
-            at=fresh.updated_at,
-        )
-        try:
-            await services.mailer.send(notice)
-        except MailNotSent:
-            log.warning("old-address notice for %s not sent", operator.user_id)
+        await deliver_pending(services)
