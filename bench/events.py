@@ -37,7 +37,9 @@ from api.services.partner_keys import create_partner_key  # noqa: E402
 from api.settings import Settings  # noqa: E402
 from tests.api.conftest import start_server, stop_server  # noqa: E402
 
-ADMIN_DSN = os.environ.get("TEST_POSTGRES_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+ADMIN_DSN = os.environ.get(
+    "TEST_POSTGRES_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 QUERY = "subscription { operatorEvents(types: [DEREGISTRATION_REQUESTED, DEREGISTRATION_DECIDED]) { id userId occurredAt } }"
 REQUEST = 'mutation { requestDeregistration(reason: "Prueba de carga") { errors { code } } }'
@@ -52,9 +54,13 @@ async def admin(sql: str) -> None:
         await connection.close()
 
 
-async def subscriber(url: str, key: str, expected: int, ready: asyncio.Event, latencies: list[float]) -> None:
+async def subscriber(
+    url: str, key: str, expected: int, ready: asyncio.Event, latencies: list[float]
+) -> None:
     async with websockets.connect(url, subprotocols=["graphql-transport-ws"], max_queue=None) as ws:  # type: ignore[list-item]
-        await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {key}"}}))
+        await ws.send(
+            json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {key}"}})
+        )
         assert json.loads(await ws.recv())["type"] == "connection_ack"
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": QUERY}}))
         ready.set()
@@ -81,9 +87,13 @@ LOGIN = (
 
 
 async def run(subscribers: int, events: int, env: dict[str, str], services: Any) -> None:
-    server = start_server(env, Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-events-{subscribers}.log")
+    server = start_server(
+        env, Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-events-{subscribers}.log"
+    )
     try:
-        key = (await create_partner_key(services, name="Bench", scopes="events:read", created_by=None)).key
+        key = (
+            await create_partner_key(services, name="Bench", scopes="events:read", created_by=None)
+        ).key
         url = server.url.replace("http://", "ws://") + "/graphql"
         latencies: list[float] = []
         readies = [asyncio.Event() for _ in range(subscribers)]
@@ -132,10 +142,12 @@ async def main(events: int, counts: list[int]) -> None:
     try:
         await asyncio.to_thread(upgrade_to_head, database_url)
         services = build_services(Settings(**{k.lower(): v for k, v in env.items()}))
-        print(f"{'subscribers':>11} {'events':>7} {'deliveries/s':>14} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
-        from api.domain.registration import NewOperator  # noqa: PLC0415
-        from api.persistence.operators import SYSTEM  # noqa: PLC0415
-        from api.services.registration import Registration, create_operator  # noqa: PLC0415
+        print(
+            f"{'subscribers':>11} {'events':>7} {'deliveries/s':>14} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}"
+        )
+        from api.domain.registration import NewOperator
+        from api.persistence.operators import SYSTEM
+        from api.services.registration import Registration, create_operator
 
         await create_operator(
             services,
@@ -157,7 +169,7 @@ async def main(events: int, counts: list[int]) -> None:
         if services is not None:
             await services.close()
         await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        import redis.asyncio as aioredis  # noqa: PLC0415
+        import redis.asyncio as aioredis
 
         client = aioredis.Redis.from_url(REDIS_URL)
         async for key in client.scan_iter(match=f"bench:{name}:*"):
@@ -166,7 +178,9 @@ async def main(events: int, counts: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--subscribers", default="1,10,100")
     args = parser.parse_args()

@@ -7,6 +7,7 @@ import logging
 import redis.exceptions
 import sqlalchemy.exc
 from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
 
 from api.domain.errors import DomainError, ErrorCode, FieldError
 from api.domain.messages import error_message
@@ -61,3 +62,26 @@ def as_graphql_error(refusal: DomainError, locale: Locale) -> GraphQLError:
         error_message(first, locale),
         extensions={"code": first.code.value, "field": first.field},
     )
+
+
+class DependencyErrors(MaskErrors):
+    """A query whose resolver met a dependency failure (PostgreSQL or Redis down) answers a clean
+    GraphQL error with code SERVICE_UNAVAILABLE instead of the exception's text."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=self._is_unavailable)
+
+    @staticmethod
+    def _is_unavailable(error: GraphQLError) -> bool:
+        return isinstance(error.original_error, UNAVAILABLE)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        context = self.execution_context.context
+        locale = getattr(context, "locale", Locale.ES)
+        log.warning("dependency unavailable: %s", type(error.original_error).__name__)
+        return GraphQLError(
+            message=error_message(FieldError(None, ErrorCode.SERVICE_UNAVAILABLE), locale),
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": ErrorCode.SERVICE_UNAVAILABLE.value},
+        )

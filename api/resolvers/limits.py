@@ -21,6 +21,8 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from api.resolvers.errors import DependencyErrors
+
 MAX_DEPTH: Final = 10
 MAX_ALIASES: Final = 30
 # GraphiQL's own introspection query is about 300 tokens; real operations far fewer.
@@ -65,6 +67,7 @@ def limit_extensions(*, production: bool) -> tuple[Extension, ...]:
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: AddValidationRules([MaxMutationsRule]),
+        DependencyErrors,
     ]
     if production:
         extensions += [

@@ -233,6 +233,12 @@ async def _clean(services: Services, environment: Environment, smtp: SmtpSink) -
 class Api:
     """A GraphQL client speaking HTTP to the real server."""
 
+    @staticmethod
+    def token_of(body: dict[str, Any]) -> str:
+        token: str = body["data"]["login"]["token"]
+        assert token, body
+        return token
+
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
 

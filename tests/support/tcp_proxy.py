@@ -1,0 +1,61 @@
+"""A TCP proxy in the test process, to take a real service away from the API and give it back
+(a "paused connection"), without stopping the service other tests use."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+
+class TcpProxy:
+    def __init__(self, *, target_host: str, target_port: int) -> None:
+        self.target_host = target_host
+        self.target_port = target_port
+        self.port = 0
+        self.paused = False
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(OSError, asyncio.CancelledError):
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        writer.close()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.paused:
+            writer.close()
+            return
+        try:
+            upstream_reader, upstream_writer = await asyncio.open_connection(
+                self.target_host, self.target_port
+            )
+        except OSError:
+            writer.close()
+            return
+        self._writers |= {writer, upstream_writer}
+        await asyncio.gather(
+            self._pipe(reader, upstream_writer), self._pipe(upstream_reader, writer)
+        )
+        self._writers -= {writer, upstream_writer}
+
+    def pause(self) -> None:
+        """Drop every open connection and refuse new ones."""
+        self.paused = True
+        for writer in list(self._writers):
+            writer.close()
+        self._writers.clear()
+
+    def resume(self) -> None:
+        self.paused = False
+
+    async def close(self) -> None:
+        self.pause()
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
