@@ -139,7 +139,18 @@ def _milliseconds(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def run_wrk(url: str, *, duration: float, connections: int, threads: int) -> Result:
+def run_wrk(
+    url: str,
+    *,
+    duration: float,
+    connections: int,
+    threads: int,
+    headers: dict[str, str] | None = None,
+    script: Path | None = None,
+) -> Result:
+    extra = [f"-H{name}: {value}" for name, value in (headers or {}).items()]
+    if script is not None:
+        extra += ["-s", str(script)]
     output = subprocess.run(
         [
             "wrk",
@@ -147,6 +158,7 @@ def run_wrk(url: str, *, duration: float, connections: int, threads: int) -> Res
             f"-c{connections}",
             f"-d{max(1, round(duration))}s",
             "--latency",
+            *extra,
             url,
         ],
         capture_output=True,

@@ -61,12 +61,19 @@ def should_mask(error: GraphQLError) -> bool:
 Extension = type[SchemaExtension] | Callable[[], SchemaExtension]
 
 
+# Strawberry's limiters build a new rule class per instance; built once here, the same classes
+# serve every request, so the validation cache (keyed by document and rules) keeps hitting.
+VALIDATION_RULES: Final[tuple[type[ValidationRule], ...]] = (
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    MaxMutationsRule,
+)
+
+
 def limit_extensions(*, production: bool) -> tuple[Extension, ...]:
     extensions: list[Extension] = [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: AddValidationRules([MaxMutationsRule]),
+        lambda: AddValidationRules(list(VALIDATION_RULES)),
         DependencyErrors,
     ]
     if production:
