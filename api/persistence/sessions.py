@@ -22,6 +22,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Past this many sessions of one user, the index is swept of expired ones at the next sign-in.
+INDEX_PRUNE_THRESHOLD = 20
+
+
 class SessionStore:
     def __init__(self, redis: Redis, keys: Keys, *, ttl_seconds: int) -> None:
         self.redis = redis
@@ -35,11 +39,25 @@ class SessionStore:
         index = self.keys.user_sessions(operator_id)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(self.keys.session(token_hash), value, ex=self.ttl_seconds)
+            # The index has no expiry of its own: a session kept alive by use may live far longer
+            # than any fixed TTL, and "sign out everywhere" must still find it.
             pipe.sadd(index, token_hash)
-            # The index outlives each session a little; stale members are pruned on revoke.
-            pipe.expire(index, self.ttl_seconds * 2)
-            await pipe.execute()
+            pipe.scard(index)
+            _, _, size = await pipe.execute()
+        if int(size) > INDEX_PRUNE_THRESHOLD:
+            await self._prune(index)
         return token
+
+    async def _prune(self, index: str) -> None:
+        """Forget the index members whose sessions have expired."""
+        members = [str(m) for m in await self.redis.smembers(index)]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for member in members:
+                pipe.exists(self.keys.session(member))
+            alive = await pipe.execute()
+        expired = [m for m, exists in zip(members, alive, strict=True) if not exists]
+        if expired:
+            await self.redis.srem(index, *expired)
 
     async def resolve(self, token: str) -> SessionData | None:
         """The session of `token`, renewing its expiry (sliding), or None."""

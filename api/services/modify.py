@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.emails import email_key
@@ -97,18 +98,22 @@ async def _write(
     if new_password_hash is not None:
         values["password_hash"] = new_password_hash
     # Optimistic concurrency: the row changes only if nobody changed it since it was read.
-    result = await session.exec(
-        update(OperatorRow)
-        .where(OperatorRow.id == operator.id)  # type: ignore[arg-type]
-        .where(OperatorRow.version == operator.version)  # type: ignore[arg-type]
-        .values(**values)
-    )
+    try:
+        result = await session.exec(
+            update(OperatorRow)
+            .where(OperatorRow.id == operator.id)  # type: ignore[arg-type]
+            .where(OperatorRow.version == operator.version)  # type: ignore[arg-type]
+            .values(**values)
+        )
+    except IntegrityError:
+        # The unique index on lower(email) rechecks the address inside the transaction: another
+        # user took it since it was reserved (only possible around an expired reservation).
+        raise DomainError.single("email", ErrorCode.EMAIL_TAKEN) from None
     if result.rowcount != 1:
         raise DomainError.single(
             "expectedVersion", ErrorCode.CONFLICT, current_version=operator.version + 1
         )
     repository = OperatorRepository(session)
-    await repository.flush_unique()
     fresh = await repository.by_id_fresh(operator.id)  # type: ignore[arg-type]
     assert fresh is not None
     add_audit_entry(

@@ -238,3 +238,25 @@ async def test_operator_query_is_refused_for_another_user(api: Api, services: Se
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     own = await api.data('query { operator(userId: "usuario01") { userId } }', token=token)
     assert own["operator"]["userId"] == "USUARIO01"
+
+
+async def test_signing_out_everywhere_reaches_every_live_session_and_the_index_stays_small(
+    services: Services, environment: Environment
+) -> None:
+    operator = await make_operator(services)
+    assert operator.id is not None
+    tokens = [
+        await services.sessions.create(operator_id=operator.id, user_id="USUARIO01", role="USER")
+        for _ in range(22)
+    ]
+    client = aioredis.Redis.from_url(environment.redis_url)
+    try:
+        index = services.keys.user_sessions(operator.id)
+        assert await client.ttl(index) == -1  # no expiry: a session kept alive by use stays listed
+        for token in tokens[:10]:
+            await client.delete(services.keys.session(hash_token(token)))
+        await services.sessions.create(operator_id=operator.id, user_id="USUARIO01", role="USER")
+        assert await client.scard(index) == 13  # the 10 expired ones were swept
+        assert await services.sessions.revoke_all(operator.id) == 13
+    finally:
+        await client.aclose()
