@@ -40,14 +40,26 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.observability.logs import configure_logging
+    from api.observability.tracing import trace_fields
 
-    print(f"GraphiQL: http://{settings.host}:{settings.port}/graphql", flush=True)
+    # uvicorn's loggers go through ours (JSON or text, request ids, no access log of its own:
+    # the app writes one without query strings).
+    configure_logging(
+        level=settings.log_level,
+        log_format=settings.effective_log_format,
+        trace_fields=trace_fields,
+    )
+    logging.getLogger("api").info("GraphiQL: http://%s:%d/graphql", settings.host, settings.port)
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        log_level=settings.log_level.lower(),
+        log_config=None,
+        log_level=None,
+        access_log=False,
         ws="websockets-sansio",
+        ws_max_size=settings.max_request_body_bytes,
         proxy_headers=False,
     )
     return 0

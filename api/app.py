@@ -1,15 +1,22 @@
-"""The Starlette application: `/graphql` (HTTP and WebSocket), `/healthz`, `/readyz`."""
+"""The Starlette application: `/graphql` (HTTP and WebSocket), `/healthz`, `/readyz`, `/metrics`.
+
+Middleware, outermost first: the request observer (request id, access log, HTTP metrics, server
+span), CORS (only with `CORS_ORIGINS`), the body size limit (413).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from cross_web import HTTPException  # Strawberry turns it into a plain HTTP error response
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -21,19 +28,26 @@ from strawberry.types.unset import UNSET, UnsetType
 from api.domain.errors import ErrorCode, FieldError
 from api.domain.messages import error_message, parse_locale
 from api.domain.partners import is_partner_key
+from api.domain.text_safety import contains_unsafe_text
 from api.domain.vocabulary import Locale
+from api.http_guards import BodySizeLimit, scope_client_address
+from api.observability.logs import REQUEST_ID_HEADER, request_id_var
+from api.observability.metrics import metrics_endpoint
+from api.observability.middleware import RequestObserver
+from api.observability.tracing import configure_tracing
 from api.persistence.db import ping as ping_database
 from api.persistence.migrate import upgrade_to_head
 from api.persistence.sessions import SessionData
 from api.resolvers.context import Context
 from api.resolvers.errors import UNAVAILABLE
-from api.schema.root import schema
+from api.schema.root import build_schema
 from api.services.auth import resolve_token
 from api.services.container import Services, build_services
 from api.services.demo import seed_demo
 from api.services.events import EventHub, run_relay
+from api.services.notify import run_delivery
 from api.services.partner_keys import identify_partner
-from api.settings import Settings
+from api.settings import Environment, ProxyNetwork, Settings
 
 log = logging.getLogger("api")
 
@@ -56,10 +70,40 @@ def bearer_token(value: object) -> str | None:
 
 
 class EcuapassGraphQL(GraphQL[Context, None]):
-    def __init__(self, services: Services, hub: EventHub) -> None:
-        super().__init__(schema, keep_alive=True, keep_alive_interval=15)
+    def __init__(
+        self,
+        services: Services,
+        hub: EventHub,
+        *,
+        allowed_origins: Sequence[str] = (),
+        trusted_proxies: Sequence[ProxyNetwork] = (),
+        production: bool = False,
+        graphiql: bool = True,
+    ) -> None:
+        # `allowed_origins`: pages of other origins that may open the WebSocket (CORS_ORIGINS).
+        super().__init__(
+            build_schema(production=production),
+            graphql_ide="graphiql" if graphiql else None,
+            keep_alive=True,
+            keep_alive_interval=15,
+            allowed_origins=allowed_origins,
+        )
         self.services = services
         self.hub = hub
+        self.trusted_proxies = tuple(trusted_proxies)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A body must be a JSON object (or a batch list); numbers too long, nesting too deep and
+        unencodable text are refused with 400 instead of failing inside the parser."""
+        try:
+            value = json.loads(data)
+        except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
+            raise HTTPException(400, "Unable to parse request body as JSON") from error
+        if not isinstance(value, dict | list):
+            raise HTTPException(400, "The request body must be a JSON object")
+        if contains_unsafe_text(value):
+            raise HTTPException(400, "Text with NUL or unpaired surrogates is not accepted")
+        return value
 
     async def _session(self, token: str | None) -> SessionData | None:
         try:
@@ -71,7 +115,6 @@ class EcuapassGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
     ) -> Context:
-        client = request.client
         token = bearer_token(request.headers.get("authorization"))
         partner = await identify_partner(self.services, token) if token else None
         return Context(
@@ -79,10 +122,11 @@ class EcuapassGraphQL(GraphQL[Context, None]):
             request=request,
             response=response,
             locale=parse_locale(request.headers.get("accept-language")),
-            client_address=client.host if client else "unknown",
+            client_address=scope_client_address(request.scope, self.trusted_proxies),
             session=None if partner else await self._session(token),
             partner=partner,
             hub=self.hub,
+            request_id=request_id_var.get(),
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
@@ -123,10 +167,38 @@ async def _check(name: str, probe: Any) -> tuple[str, str]:
     return name, "ok"
 
 
+def middleware(settings: Settings, routes: Sequence[str]) -> list[Middleware]:
+    stack = [
+        Middleware(RequestObserver, routes=routes, trusted_proxies=settings.trusted_proxies),
+    ]
+    if settings.cors_origins:
+        # Bearer tokens, not cookies: no credentials mode. Preflights are cached ten minutes.
+        stack.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "Accept-Language", "X-Request-ID"],
+                expose_headers=[REQUEST_ID_HEADER],
+                max_age=600,
+            )
+        )
+    stack.append(Middleware(BodySizeLimit, max_bytes=settings.max_request_body_bytes))
+    return stack
+
+
 def create_app(settings: Settings) -> Starlette:
     services = build_services(settings)
     hub = EventHub(services)
-    graphql = EcuapassGraphQL(services, hub)
+    graphql = EcuapassGraphQL(
+        services,
+        hub,
+        allowed_origins=settings.cors_origins,
+        trusted_proxies=settings.trusted_proxies,
+        production=settings.environment is Environment.PRODUCTION,
+        graphiql=settings.graphiql_enabled,
+    )
+    tracing = configure_tracing(settings)
     database_name = "sqlite" if settings.is_sqlite else "postgres"
 
     async def readyz(_: Request) -> Response:
@@ -152,7 +224,10 @@ def create_app(settings: Settings) -> Starlette:
             created = await seed_demo(services)
             log.info("demo data ready (%d new users)", created)
         stop = asyncio.Event()
-        background = [asyncio.create_task(hub.run(stop), name="event-hub")]
+        background = [
+            asyncio.create_task(hub.run(stop), name="event-hub"),
+            asyncio.create_task(run_delivery(services, stop), name="notice-delivery"),
+        ]
         if settings.run_relay:
             background.append(asyncio.create_task(run_relay(services, stop), name="outbox-relay"))
         yield
@@ -161,13 +236,19 @@ def create_app(settings: Settings) -> Starlette:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
         await services.close()
+        if tracing is not None:
+            await asyncio.to_thread(tracing.shutdown)
 
+    routes: list[Route | WebSocketRoute] = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+    ]
+    if settings.metrics_enabled:
+        routes.append(Route("/metrics", metrics_endpoint(services, lambda: len(hub.subscribers))))
     return Starlette(
-        routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-        ],
+        routes=routes,
+        middleware=middleware(settings, [route.path for route in routes]),
         lifespan=lifespan,
     )

@@ -5,9 +5,11 @@ A wrong value stops start-up with one line naming the variable (`load_settings`)
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import datetime
 from enum import StrEnum
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +24,26 @@ DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused
 class Environment(StrEnum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
+
+
+class LogFormat(StrEnum):
+    JSON = "json"
+    TEXT = "text"
+
+
+# The OTLP exporter installed speaks HTTP with protobuf; gRPC would need another package.
+OTLP_PROTOCOL = "http/protobuf"
+TRACE_EXPORTERS = frozenset({"otlp", "console"})
+ORIGIN_PATTERN = re.compile(
+    r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9a-f:.]+\](:[0-9]{1,5})?$"
+)
+ProxyNetwork = IPv4Network | IPv6Network
+
+
+def _comma_separated(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(item.strip() for item in value.split(",") if item.strip())
+    return value
 
 
 class Settings(BaseSettings):
@@ -59,6 +81,9 @@ class Settings(BaseSettings):
     subscriber_buffer: Annotated[int, Field(ge=10)] = 1000
     # Run the outbox relay inside each API process (off: run `python -m api relay` instead).
     run_relay: bool = True
+    # GraphiQL in the browser at /graphql; unset: on in development, off in production (where
+    # introspection is off too and unexpected errors are masked).
+    graphiql: bool | None = None
     # Sliding session: each authenticated request renews the expiry.
     session_ttl_seconds: Annotated[int, Field(ge=60)] = 1800
     login_max_failures_per_account: Annotated[int, Field(ge=1)] = 5
@@ -70,6 +95,28 @@ class Settings(BaseSettings):
     # A fixed instant for tests and rehearsals ("2027-01-15T10:00:00-05:00"); unset = real time.
     clock_fixed: datetime | None = None
     log_level: str = "INFO"
+    # Observability and HTTP limits (README "Operating it").
+    # json: one JSON object per line; text: for a terminal. Unset: json in production, else text.
+    log_format: LogFormat | None = None
+    # A request body above this is refused with 413 before anything parses it; the same bound
+    # applies to each WebSocket message.
+    max_request_body_bytes: Annotated[int, Field(ge=1024)] = 1_048_576
+    # Origins whose pages may call the API from a browser (CORS) and open its WebSocket
+    # (comma-separated, e.g. "https://portal.aduana.gob.ec"; "*" for any). None by default.
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs). None by
+    # default: the client address is the TCP peer.
+    trusted_proxies: Annotated[tuple[ProxyNetwork, ...], NoDecode] = ()
+    # `/metrics` in the Prometheus text format (keep it off the public side of the proxy).
+    metrics_enabled: bool = True
+    # OpenTelemetry tracing reads the standard variables; these decide whether it is on. It is
+    # off unless an exporter or an OTLP endpoint is named.
+    otel_sdk_disabled: bool = False
+    otel_traces_exporter: Annotated[tuple[str, ...], NoDecode] = ()
+    otel_exporter_otlp_endpoint: str | None = None
+    otel_exporter_otlp_traces_endpoint: str | None = None
+    otel_exporter_otlp_protocol: str = OTLP_PROTOCOL
+    otel_exporter_otlp_traces_protocol: str | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -101,11 +148,62 @@ class Settings(BaseSettings):
             raise ValueError("give a time zone, e.g. 2027-01-15T10:00:00-05:00")
         return value
 
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins_list(cls, value: object) -> object:
+        return _comma_separated(value)
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        origins = tuple(origin.lower().rstrip("/") for origin in value)
+        for origin in origins:
+            if origin != "*" and not ORIGIN_PATTERN.match(origin):
+                raise ValueError(f"{origin!r} is not an origin like https://portal.example.ec")
+        return origins
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_networks(cls, value: object) -> object:
+        value = _comma_separated(value)
+        if isinstance(value, tuple):
+            return tuple(ip_network(item, strict=False) for item in value)
+        return value
+
+    @field_validator("otel_traces_exporter", mode="before")
+    @classmethod
+    def _exporter_list(cls, value: object) -> object:
+        return _comma_separated(value)
+
+    @field_validator("otel_traces_exporter")
+    @classmethod
+    def _known_exporters(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        names = tuple(name.lower() for name in value if name.lower() != "none")
+        unknown = sorted(set(names) - TRACE_EXPORTERS)
+        if unknown:
+            raise ValueError(
+                f"unsupported exporter {', '.join(unknown)}: use otlp, console or none"
+            )
+        return names
+
+    @field_validator("otel_exporter_otlp_protocol", "otel_exporter_otlp_traces_protocol")
+    @classmethod
+    def _otlp_over_http(cls, value: str | None) -> str | None:
+        if value is not None and value != OTLP_PROTOCOL:
+            raise ValueError(f"only {OTLP_PROTOCOL} is installed")
+        return value
+
     @model_validator(mode="after")
     def _production_needs_a_secret(self) -> Settings:
         if self.environment is Environment.PRODUCTION and self.secret_key == DEVELOPMENT_SECRET:
             raise ValueError("SECRET_KEY must be set in production")
         return self
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        if self.graphiql is not None:
+            return self.graphiql
+        return self.environment is not Environment.PRODUCTION
 
     @property
     def is_sqlite(self) -> bool:
@@ -118,6 +216,23 @@ class Settings(BaseSettings):
     @property
     def should_seed_demo(self) -> bool:
         return self.is_sqlite if self.seed_demo is None else self.seed_demo
+
+    @property
+    def effective_log_format(self) -> LogFormat:
+        if self.log_format is not None:
+            return self.log_format
+        production = self.environment is Environment.PRODUCTION
+        return LogFormat.JSON if production else LogFormat.TEXT
+
+    @property
+    def trace_exporters(self) -> tuple[str, ...]:
+        """The span exporters to run; empty when tracing is off (the default)."""
+        if self.otel_sdk_disabled:
+            return ()
+        if "otel_traces_exporter" in self.model_fields_set:
+            return self.otel_traces_exporter  # "none" was dropped by the validator
+        endpoint = self.otel_exporter_otlp_traces_endpoint or self.otel_exporter_otlp_endpoint
+        return ("otlp",) if endpoint else ()
 
 
 def describe_validation_error(error: ValidationError) -> str:

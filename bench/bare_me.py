@@ -31,14 +31,29 @@ async def me(request: Request) -> JSONResponse:
     async with services.reading() as db:
         row = await OperatorRepository(db).by_id(session.operator_id)
     assert row is not None
-    return JSONResponse({"data": {"me": {"userId": row.user_id, "name": row.name, "email": row.email, "version": row.version}}})
+    return JSONResponse(
+        {
+            "data": {
+                "me": {
+                    "userId": row.user_id,
+                    "name": row.name,
+                    "email": row.email,
+                    "version": row.version,
+                }
+            }
+        }
+    )
 
 
 async def login(request: Request) -> JSONResponse:
     body = await request.json()
     async with services.reading() as db:
         row = await OperatorRepository(db).by_user_id(body["userId"])
-    if row is None or row.id is None or not await verify_password(row.password_hash, body["password"]):
+    if (
+        row is None
+        or row.id is None
+        or not await verify_password(row.password_hash, body["password"])
+    ):
         return JSONResponse({"data": {"login": {"token": None}}})
     token = await services.sessions.create(operator_id=row.id, user_id=row.user_id, role=row.role)
     return JSONResponse({"data": {"login": {"token": token}}})
@@ -50,4 +65,6 @@ async def lifespan(_: Starlette) -> AsyncIterator[None]:
     await services.close()
 
 
-app = Starlette(routes=[Route("/me", me), Route("/login", login, methods=["POST"])], lifespan=lifespan)
+app = Starlette(
+    routes=[Route("/me", me), Route("/login", login, methods=["POST"])], lifespan=lifespan
+)

@@ -157,6 +157,8 @@ def run_wrk(
             f"-t{threads}",
             f"-c{connections}",
             f"-d{max(1, round(duration))}s",
+            "--timeout",
+            "10s",
             "--latency",
             *extra,
             url,
@@ -167,7 +169,9 @@ def run_wrk(
     ).stdout
     if "Non-2xx" in output or "Socket errors" in output:
         raise SystemExit(f"wrk saw errors on {url}:\n{output}")
-    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)$", output, re.MULTILINE))
+    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.MULTILINE))
+    if len(percentiles) < 2:
+        raise SystemExit(f"wrk printed no latency distribution for {url}:\n{output}")
     return Result(
         requests_per_second=float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1)),  # type: ignore[union-attr]
         p50_ms=_milliseconds(percentiles["50"]),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from api.domain.cursors import decode_cursor, encode_cursor
+from api.domain.cursors import MAX_SEQUENCE, decode_cursor, encode_cursor
 
 CURSOR_KIND = "event"
 
@@ -58,7 +58,7 @@ def event_cursor(sequence: int) -> str:
 
 
 def sequence_of(cursor: str) -> int:
-    return decode_cursor(CURSOR_KIND, cursor)
+    return decode_cursor(CURSOR_KIND, cursor, maximum=MAX_SEQUENCE)
 
 
 @dataclass(frozen=True, slots=True)

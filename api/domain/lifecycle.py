@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,7 +38,8 @@ class AnnualUpdateStatus(StrEnum):
 def clean_reason(value: str, *, field: str = "reason") -> str:
     """A free-text reason (§5.8 "Escribir el motivo"): trimmed, not blank, bounded."""
     reason = " ".join(value.split())
-    if not reason:
+    # Invisible characters alone (bidi marks, zero-width spaces) are no reason either.
+    if not "".join(c for c in reason if unicodedata.category(c) not in {"Cf", "Zs"}):
         raise DomainError.single(field, ErrorCode.REQUIRED)
     if len(reason) > REASON_MAX_LENGTH:
         raise DomainError.single(field, ErrorCode.TOO_LONG, max_length=REASON_MAX_LENGTH)

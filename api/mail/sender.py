@@ -11,6 +11,9 @@ from typing import Protocol
 import aiosmtplib
 
 log = logging.getLogger("api.mail")
+# Zero-setup mode only (no SMTP_HOST): whole messages, security codes included, go to this logger
+# on purpose, since the person trying the API has nowhere else to read them.
+outbox_log = logging.getLogger("api.mail.outbox")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,6 @@ class LogMailer:
     """Zero-setup mode: the message goes to the log, where the person trying the API reads it."""
 
     async def send(self, mail: OutgoingMail) -> None:
-        log.warning(
+        outbox_log.warning(
             "MAIL (no SMTP_HOST set) to=%s subject=%s\n%s", mail.to, mail.subject, mail.text
         )

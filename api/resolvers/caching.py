@@ -50,6 +50,7 @@ from strawberry.schema.name_converter import NameConverter
 from strawberry.types.base import get_object_definition
 
 from api.domain.vocabulary import Locale
+from api.observability.graphql import OperationMetrics
 from api.resolvers.context import Context
 from api.schema.catalog_queries import CatalogQueries
 
@@ -204,4 +205,6 @@ SCHEMA_EXTENSIONS: Final[tuple[type[SchemaExtension] | Callable[[], SchemaExtens
     # themselves live at module level in Strawberry, keyed by size.
     lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
     lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
+    # Counts and times each operation for /metrics (api/observability/graphql.py).
+    OperationMetrics,
 )

@@ -30,6 +30,8 @@ class Context:
     session: SessionData | None = None
     partner: PartnerIdentity | None = None
     hub: EventHub | None = None
+    # The X-Request-ID of this HTTP request or WebSocket connection (api/observability).
+    request_id: str | None = None
     loaders: Loaders = field(init=False)
     # Filled by Strawberry from the WebSocket `connection_init` payload.
     connection_params: dict[str, Any] | None = None

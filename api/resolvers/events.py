@@ -9,6 +9,7 @@ from collections.abc import AsyncGenerator
 from graphql import GraphQLError
 
 from api.clock import as_utc
+from api.domain.cursors import parse_id
 from api.domain.errors import DomainError, ErrorCode, FieldError
 from api.domain.events import EventFilter, OperatorEventData, event_cursor, sequence_of
 from api.domain.messages import error_message
@@ -162,10 +163,9 @@ async def create_partner_key(info: Info, name: str, scopes: list[str]) -> Create
 async def revoke_partner_key(info: Info, key_id: str) -> RevokePartnerKeyPayload:
     ctx = info.context
     try:
-        if not key_id.strip().isdigit():
-            raise DomainError.single("id", ErrorCode.NOT_FOUND)
-        await partner_keys.revoke_partner_key(ctx.services, key_id=int(key_id))
+        number = parse_id(key_id, field="id")
+        await partner_keys.revoke_partner_key(ctx.services, key_id=number)
         rows = {row.id: row for row in await partner_keys.list_partner_keys(ctx.services)}
     except REFUSALS as refusal:
         return RevokePartnerKeyPayload(errors=user_errors(refusal, ctx.locale))
-    return RevokePartnerKeyPayload(partner_key=to_partner_key(rows[int(key_id)]))
+    return RevokePartnerKeyPayload(partner_key=to_partner_key(rows[number]))

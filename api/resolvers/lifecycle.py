@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from api.clock import as_utc
-from api.domain.cursors import decode_cursor, encode_cursor
-from api.domain.errors import DomainError, ErrorCode
+from api.domain.cursors import decode_cursor, encode_cursor, parse_id
+from api.domain.errors import DomainError
 from api.domain.lifecycle import AnnualUpdateStatus, DeregistrationStatus
 from api.domain.messages import InfoMessage, info_message
 from api.resolvers.context import Info
@@ -68,9 +68,7 @@ async def withdraw_deregistration(info: Info) -> DeregistrationPayload:
 
 
 def _request_id(value: str) -> int:
-    if not value.strip().isascii() or not value.strip().isdigit():
-        raise DomainError.single("requestId", ErrorCode.NOT_FOUND)
-    return int(value)
+    return parse_id(value, field="requestId")
 
 
 async def decide_deregistration(

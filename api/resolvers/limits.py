@@ -7,10 +7,21 @@ Extensions are passed as classes or factories so that no instance is shared betw
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Final
 
-from graphql import GraphQLError, OperationDefinitionNode, OperationType, ValidationRule
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    StringValueNode,
+    ValidationRule,
+    Visitor,
+    visit,
+)
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -21,6 +32,8 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from api.domain.errors import ErrorCode
+from api.domain.text_safety import contains_unsafe_text
 from api.resolvers.errors import DependencyErrors
 
 MAX_DEPTH: Final = 10
@@ -48,6 +61,38 @@ class MaxMutationsRule(ValidationRule):
             )
 
 
+class UnsafeTextGuard(SchemaExtension):
+    """Refuses an operation whose string arguments (literals or variables, over HTTP or WebSocket)
+    hold NUL or unpaired surrogates, before any resolver runs."""
+
+    def on_execute(self) -> Iterator[None]:
+        execution = self.execution_context
+        document = execution.graphql_document
+        literals = [node.value for node in _string_values(document)] if document is not None else []
+        if contains_unsafe_text(literals) or contains_unsafe_text(execution.variables or {}):
+            execution.result = ExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        "El texto contiene caracteres no permitidos (NUL o sustitutos sueltos).",
+                        extensions={"code": ErrorCode.INVALID_FORMAT.value},
+                    )
+                ],
+            )
+        yield
+
+
+def _string_values(document: DocumentNode) -> list[StringValueNode]:
+    found: list[StringValueNode] = []
+
+    class Collector(Visitor):
+        def enter_string_value(self, node: StringValueNode, *_args: Any) -> None:
+            found.append(node)
+
+    visit(document, Collector())
+    return found
+
+
 def has_code(error: GraphQLError) -> bool:
     return bool(error.extensions and "code" in error.extensions)
 
@@ -63,7 +108,7 @@ Extension = type[SchemaExtension] | Callable[[], SchemaExtension]
 
 # Strawberry's limiters build a new rule class per instance; built once here, the same classes
 # serve every request, so the validation cache (keyed by document and rules) keeps hitting.
-VALIDATION_RULES: Final[tuple[type[ValidationRule], ...]] = (
+VALIDATION_RULES: Final[tuple[type[ASTValidationRule], ...]] = (
     *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
     MaxMutationsRule,
@@ -74,6 +119,7 @@ def limit_extensions(*, production: bool) -> tuple[Extension, ...]:
     extensions: list[Extension] = [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: AddValidationRules(list(VALIDATION_RULES)),
+        UnsafeTextGuard,
         DependencyErrors,
     ]
     if production:

@@ -92,9 +92,10 @@ class ModifyOperatorPayload:
 
 @strawberry.type(description='The result of "Comprobar disponibilidad".')
 class EmailAvailabilityPayload:
-    email: str = strawberry.field(description="The address checked, normalised.")
+    email: str = strawberry.field(default="", description="The address checked, normalised.")
     available: bool = strawberry.field(
-        description="True: free, and now reserved for you for 15 minutes (locked for this update)."
+        default=False,
+        description="True: free, and now reserved for you for 15 minutes (locked for this update).",
     )
     message: str | None = strawberry.field(default=None, description="The answer for a person.")
     errors: list[UserError] = strawberry.field(

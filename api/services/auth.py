@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from api.domain.errors import DomainError, ErrorCode
 from api.domain.vocabulary import OperatorStatus, RegistrationTypeCode
+from api.observability.metrics import count_sign_in_failure
 from api.persistence.operators import OperatorRepository
 from api.persistence.rate_limits import Limit
 from api.persistence.sessions import SessionData
@@ -50,6 +51,7 @@ async def login(
     for limit, subject in ((account_limit, account), (address_limit, client_address)):
         state = await limiter.peek(limit, subject)
         if state.count >= limit.max_events:
+            count_sign_in_failure("rate_limited")
             raise DomainError.single(None, ErrorCode.RATE_LIMITED, retry_after=state.retry_after)
 
     async with services.reading() as session:
@@ -58,10 +60,12 @@ async def login(
     if operator is None or not password_ok or not _identifies(operator, identification):
         await limiter.hit(account_limit, account)
         await limiter.hit(address_limit, client_address)
+        count_sign_in_failure("invalid_credentials")
         raise DomainError.single(None, ErrorCode.INVALID_CREDENTIALS)
 
     await limiter.reset(account_limit, account)
     if operator.status != OperatorStatus.ACTIVE.value:
+        count_sign_in_failure("account_disabled")
         raise DomainError.single(None, ErrorCode.ACCOUNT_DISABLED)
     assert operator.id is not None
     token = await services.sessions.create(

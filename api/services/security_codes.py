@@ -20,6 +20,7 @@ from api.domain.security_codes import (
 from api.domain.vocabulary import RegistrationTypeCode
 from api.mail.sender import MailNotSent
 from api.mail.templates import security_code_mail
+from api.observability.metrics import SECURITY_CODES_SENT
 from api.persistence.rate_limits import Limit
 from api.persistence.tables import OperatorRow
 from api.services.container import Services
@@ -99,4 +100,5 @@ async def request_security_code(
         await services.codes.discard(operator_id=operator.id, purpose=MODIFY_PURPOSE)
         raise
     await services.rate_limiter.hit(HOURLY_CODES, str(operator.id))
+    SECURITY_CODES_SENT.inc()
     return SentCode(address=address, expires_at=expires_at)

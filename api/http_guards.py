@@ -1,0 +1,150 @@
+"""Cheap refusals at the HTTP layer, before Strawberry parses anything, and who the client is.
+
+- `BodySizeLimit`: a body over `MAX_REQUEST_BODY_BYTES` gets 413. A declared `Content-Length`
+  over the limit is refused without reading a byte; a chunked body is counted as it arrives and
+  refused the moment it passes the limit (Strawberry reads the whole body before parsing it).
+- `client_address`: the address rate limits are counted against. `X-Forwarded-For` is believed
+  only from a proxy in `TRUSTED_PROXIES`, and then only as far as the chain of trusted proxies
+  goes: the right-most address that is not a trusted proxy is the client (everything left of it
+  was written by the client itself and may be forged).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from ipaddress import ip_address
+from typing import Final
+
+import orjson
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.observability.metrics import HTTP_REQUESTS_REFUSED
+from api.settings import ProxyNetwork
+
+log = logging.getLogger("api.http")
+
+UNKNOWN_CLIENT: Final = "unknown"
+
+
+class BodyTooLarge(Exception):
+    """The body went over the limit while it was being read."""
+
+
+def too_large_body(limit: int) -> bytes:
+    return orjson.dumps(
+        {
+            "errors": [
+                {
+                    "message": f"Request body too large: at most {limit} bytes.",
+                    "extensions": {"code": "PAYLOAD_TOO_LARGE"},
+                }
+            ]
+        }
+    )
+
+
+class BodySizeLimit:
+    """Pure ASGI middleware: 413 for an HTTP request body over `max_bytes`."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+
+        received = 0
+        response_started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def watching_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, watching_send)
+        except BodyTooLarge:
+            if response_started:  # pragma: no cover - the app answered before reading it all
+                return
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        HTTP_REQUESTS_REFUSED.labels(reason="body_too_large").inc()
+        log.info("request body over %d bytes refused", self.max_bytes)
+        body = too_large_body(self.max_bytes)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"cache-control", b"no-store"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _is_trusted(address: str, trusted: Sequence[ProxyNetwork]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)
+
+
+def _forwarded_chain(values: Iterable[str]) -> list[str]:
+    """Every address of every `X-Forwarded-For` header, in order (left = first hop)."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def client_address(
+    *, peer: str | None, forwarded_for: Iterable[str], trusted: Sequence[ProxyNetwork]
+) -> str:
+    """The client's address: the TCP peer, unless the peer is a trusted proxy; then the right-most
+    address of `X-Forwarded-For` that is not a trusted proxy."""
+    if peer is None:
+        return UNKNOWN_CLIENT
+    if not trusted or not _is_trusted(peer, trusted):
+        return peer
+    chain = _forwarded_chain(forwarded_for)
+    for hop in reversed(chain):
+        if not _is_trusted(hop, trusted):
+            try:
+                return ip_address(hop).compressed
+            except ValueError:
+                # Not an address: the proxy did not write it, so nothing left of it is known.
+                return peer
+    # Every hop is a trusted proxy: the left-most one is the closest to the client.
+    return ip_address(chain[0]).compressed if chain else peer
+
+
+def scope_client_address(scope: Scope, trusted: Sequence[ProxyNetwork]) -> str:
+    client = scope.get("client")
+    peer = str(client[0]) if client else None
+    if not trusted:
+        return peer or UNKNOWN_CLIENT
+    return client_address(
+        peer=peer,
+        forwarded_for=Headers(scope=scope).getlist("x-forwarded-for"),
+        trusted=trusted,
+    )

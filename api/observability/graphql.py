@@ -1,0 +1,146 @@
+"""Counting and timing GraphQL operations (a Strawberry schema extension).
+
+An operation is named by the root field it selects (`login`, `me`, `countries`…: the operation
+names SPEC §3 fixes), `multiple` when it selects several, `invalid` when it did not parse or
+validate: the client's own `operationName` is free text and would let a client create series
+without end. Its outcome is `ok`, `user_error` (a mutation payload answered `errors`) or `error`
+(GraphQL errors). The extension only hooks the operation and its validation, never each resolver,
+so its cost is a few microseconds per operation.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Final
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
+from graphql.utilities import get_operation_ast
+from strawberry.extensions import SchemaExtension
+
+from api.observability.logs import request_notes_var
+from api.observability.metrics import GRAPHQL_OPERATION_DURATION, GRAPHQL_OPERATIONS
+from api.observability.tracing import current_tracer
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import Span
+    from strawberry.types import ExecutionContext
+
+INVALID: Final = "invalid"
+MULTIPLE: Final = "multiple"
+TYPENAME: Final = "__typename"
+OK: Final = "ok"
+USER_ERROR: Final = "user_error"
+ERROR: Final = "error"
+TIMED_TYPES: Final = frozenset({"query", "mutation"})
+
+
+def root_fields(document: DocumentNode, selection_set: SelectionSetNode) -> set[str]:
+    """The names of the root fields an operation selects, through fragments."""
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    names: set[str] = set()
+    seen: set[str] = set()
+    pending = [selection_set]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+                seen.add(selection.name.value)
+                fragment = fragments.get(selection.name.value)
+                if fragment is not None:
+                    pending.append(fragment.selection_set)
+    return names
+
+
+def _operation(execution: ExecutionContext) -> OperationDefinitionNode | None:
+    document = execution.graphql_document
+    if document is None:
+        return None
+    return get_operation_ast(document, execution.operation_name)
+
+
+def operation_label(execution: ExecutionContext, *, validated: bool) -> tuple[str, str]:
+    """(type, name) of the operation for metrics: both from closed sets."""
+    operation = _operation(execution)
+    if operation is None or execution.graphql_document is None:
+        return "unknown", INVALID
+    kind = operation.operation.value
+    if not validated:
+        return kind, INVALID
+    fields = root_fields(execution.graphql_document, operation.selection_set)
+    fields.discard(TYPENAME)
+    if not fields:
+        return kind, TYPENAME
+    return kind, fields.pop() if len(fields) == 1 else MULTIPLE
+
+
+def outcome(execution: ExecutionContext, kind: str) -> str:
+    if execution.pre_execution_errors:
+        return ERROR
+    result = execution.result
+    if kind == "subscription":
+        return OK  # events are not results of the operation; its setup went through
+    if result is None or result.errors:
+        return ERROR
+    data = result.data
+    if isinstance(data, dict) and any(
+        isinstance(payload, dict) and payload.get("errors") for payload in data.values()
+    ):
+        return USER_ERROR
+    return OK
+
+
+class OperationMetrics(SchemaExtension):
+    """Counts each operation by root field, type and outcome, times queries and mutations, notes
+    the operation for the access log line, and traces it when tracing is on."""
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        self._validated = False
+        tracer = current_tracer()
+        span: Span | None = tracer.start_span("graphql") if tracer is not None else None
+        yield
+        elapsed = time.perf_counter() - started
+        execution = self.execution_context
+        kind, name = operation_label(execution, validated=self._validated)
+        result = outcome(execution, kind)
+        GRAPHQL_OPERATIONS.labels(name, kind, result).inc()
+        if kind in TIMED_TYPES:
+            GRAPHQL_OPERATION_DURATION.labels(name, kind).observe(elapsed)
+        notes = request_notes_var.get()
+        if notes is not None:
+            notes["graphql"] = f"{kind} {name}" if "graphql" not in notes else MULTIPLE
+            notes["outcome"] = result
+        if span is not None:
+            _finish_span(span, kind=kind, name=name, result=result)
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        self._validated = not self.execution_context.pre_execution_errors
+
+
+def _finish_span(span: Span, *, kind: str, name: str, result: str) -> None:
+    from opentelemetry.trace import StatusCode
+
+    span.update_name(f"{kind} {name}")
+    span.set_attribute("graphql.operation.type", kind)
+    span.set_attribute("graphql.operation.root_field", name)
+    span.set_attribute("graphql.outcome", result)
+    if result == ERROR:
+        span.set_status(StatusCode.ERROR)
+    span.end()

@@ -1,0 +1,246 @@
+"""Logging: one JSON object per line (or plain text for a terminal), each line carrying the id of
+the request or WebSocket connection it belongs to, and never a secret.
+
+Secrets stay out by construction — the service logs no token, password, security code, partner
+key, Authorization header or GraphQL variables, and the libraries that would at DEBUG (SQL with
+its parameters, the SMTP conversation, WebSocket frames) are held at a quieter level whatever
+`LOG_LEVEL` says. `redact` is the second line of defence: it masks what still looks like a
+credential in any message or traceback. The one deliberate exception is the zero-setup mailer
+(`api.mail.outbox`), which writes whole messages to the log because there is nowhere else to
+read them; production sets `SMTP_HOST` and never uses it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Final, TextIO
+
+import orjson
+from graphql import GraphQLError
+
+from api.settings import LogFormat
+
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+"""The id of the HTTP request or WebSocket connection being served (set by the middleware)."""
+request_notes_var: ContextVar[dict[str, str] | None] = ContextVar("request_notes", default=None)
+"""What the application learnt about the HTTP request being served, for its access log line (the
+GraphQL operation and its outcome)."""
+
+REQUEST_ID_HEADER: Final = "X-Request-ID"
+REQUEST_ID_PATTERN: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+TEXT_FORMAT: Final = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+# Held at this level (or quieter) whatever LOG_LEVEL says: at DEBUG they write what must not be
+# logged. uvicorn: its WebSocket implementation logs every handshake header and frame through
+# `uvicorn.error` (`connection_init` with its token, operations with their variables, events),
+# `uvicorn.asgi` every ASGI message with its body; SQLAlchemy: statements with their parameters;
+# aiosmtplib: the SMTP conversation, the message and its security code included; websockets:
+# frames; aiosqlite: each call with its arguments.
+LIBRARY_LEVELS: Final[dict[str, int]] = {
+    "uvicorn": logging.INFO,
+    "uvicorn.error": logging.INFO,
+    "uvicorn.asgi": logging.INFO,
+    "sqlalchemy": logging.WARNING,
+    "aiosmtplib": logging.WARNING,
+    "websockets": logging.INFO,
+    "aiosqlite": logging.INFO,
+    "multipart": logging.WARNING,
+    "python_multipart": logging.WARNING,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    # Alembic announces every plugin it loads; only its warnings matter to an operator.
+    "alembic": logging.WARNING,
+}
+
+# Extra fields whose value is never written, whoever passes them.
+SECRET_FIELDS: Final = frozenset(
+    {
+        "authorization",
+        "code",
+        "key",
+        "partner_key",
+        "password",
+        "secret",
+        "security_code",
+        "token",
+        "variables",
+    }
+)
+REDACTED: Final = "[redacted]"
+
+_REDACTIONS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
+    # A bearer credential: session token or partner key.
+    (re.compile(r"(?i)\b(bearer)\s+[^\s\"',;]+"), rf"\1 {REDACTED}"),
+    # A partner key anywhere (api/domain/partners.py: "pk_" and 43 URL-safe characters).
+    (re.compile(r"\bpk_[A-Za-z0-9_-]{8,}"), f"pk_{REDACTED}"),
+    # SQLAlchemy's error text lists the statement's parameters.
+    (re.compile(r"\[parameters: [^\n]*"), f"[parameters: {REDACTED}]"),
+    # key=value or "key": "value" pairs naming a secret.
+    (
+        re.compile(
+            r"(?i)\b(password|passwd|secret|token|authorization|security_?code|api_?key)"
+            r"([\"']?\s*[:=]\s*)(\"[^\"]*\"|'[^']*'|[^\s,;&]+)"
+        ),
+        rf"\1\2{REDACTED}",
+    ),
+)
+
+# graphql-core quotes the offending value when it refuses a variable or a literal ("Variable
+# '$input' got invalid value {...}", "... found 123."): that value may be a password.
+_GRAPHQL_VALUE: Final = re.compile(r"(got invalid value|value:|found:?)\s.*", re.DOTALL)
+
+# Attributes of every LogRecord: anything else on a record is an extra field of the call.
+_RECORD_ATTRIBUTES: Final = frozenset(
+    {
+        *vars(logging.makeLogRecord({})),
+        "message",
+        "asctime",
+        "request_id",
+        # uvicorn's coloured copy of its message.
+        "color_message",
+    }
+)
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def accept_request_id(candidate: str | None) -> str:
+    """The caller's `X-Request-ID` when it is a sane token (at most 64 of [A-Za-z0-9._-]),
+    otherwise a new id: a log line must not carry whatever a client chose to send."""
+    if candidate and REQUEST_ID_PATTERN.fullmatch(candidate):
+        return candidate
+    return new_request_id()
+
+
+def redact(text: str) -> str:
+    for pattern, replacement in _REDACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class RequestIdFilter(logging.Filter):
+    """Stamps each record with the current request id (`-` outside any request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
+        return True
+
+
+def without_graphql_values(message: str) -> str:
+    return _GRAPHQL_VALUE.sub(rf"\1 {REDACTED}", message)
+
+
+class GraphQLValueFilter(logging.Filter):
+    """For Strawberry's error log: keeps the error, drops the value graphql-core quoted.
+
+    A refused request's error carries the inner GraphQLError as its cause, with the value again:
+    its message is kept (cleaned) and its traceback, which says nothing about the service, is
+    dropped. A resolver's own exception keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = without_graphql_values(record.getMessage())
+        if record.exc_info and isinstance(record.exc_info[1], GraphQLError):
+            message = f"{message} ({without_graphql_values(str(record.exc_info[1]))})"
+            record.exc_info, record.exc_text = None, None
+        record.msg, record.args = message, None
+        return True
+
+
+TraceFields = Callable[[], dict[str, str]]
+
+
+def _no_trace() -> dict[str, str]:
+    return {}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request_id, the call's extra
+    fields, and the exception when there is one."""
+
+    def __init__(self, trace_fields: TraceFields = _no_trace) -> None:
+        super().__init__()
+        self.trace_fields = trace_fields
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+            "request_id": getattr(record, "request_id", None) or request_id_var.get(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _RECORD_ATTRIBUTES and not key.startswith("_"):
+                entry[key] = REDACTED if key.lower() in SECRET_FIELDS else value
+        entry.update(self.trace_fields())
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        elif record.exc_text:
+            entry["exception"] = redact(record.exc_text)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        try:
+            return orjson.dumps(entry, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+        except TypeError:
+            # Text orjson refuses (a lone surrogate a client sent): the standard library escapes
+            # it, so the line is still one JSON object.
+            return json.dumps(entry, default=str, ensure_ascii=True)
+
+
+class TextFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        if getattr(record, "request_id", None) is None:
+            record.request_id = "-"
+        return redact(super().format(record))
+
+
+def parse_level(name: str) -> int:
+    level = logging.getLevelNamesMapping().get(name.strip().upper())
+    return level if level is not None else logging.INFO
+
+
+def configure_logging(
+    *,
+    level: str,
+    log_format: LogFormat,
+    stream: TextIO | None = None,
+    trace_fields: TraceFields = _no_trace,
+) -> logging.Handler:
+    """Route every logger (the service's, uvicorn's, the libraries') to one handler on stderr."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(
+        JsonFormatter(trace_fields) if log_format is LogFormat.JSON else TextFormatter()
+    )
+    numeric = parse_level(level)
+    logging.basicConfig(handlers=[handler], level=numeric, force=True)
+    logging.captureWarnings(True)
+    # uvicorn's own lines go through the root handler; its access log is replaced by the
+    # middleware's (which leaves the query string out: GET variables are not logged).
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.asgi"):
+        uvicorn_logger = logging.getLogger(name)
+        uvicorn_logger.handlers.clear()
+        uvicorn_logger.propagate = True
+    for name, quietest in LIBRARY_LEVELS.items():
+        logging.getLogger(name).setLevel(max(numeric, quietest))
+    access = logging.getLogger("uvicorn.access")
+    access.handlers.clear()
+    access.propagate = False
+    strawberry_errors = logging.getLogger("strawberry.execution")
+    if not any(isinstance(f, GraphQLValueFilter) for f in strawberry_errors.filters):
+        strawberry_errors.addFilter(GraphQLValueFilter())
+    return handler
