@@ -15,13 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
 from graphql import (
-    DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
     OperationDefinitionNode,
-    SelectionSetNode,
 )
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
@@ -29,6 +23,7 @@ from strawberry.extensions import SchemaExtension
 from api.observability.logs import request_notes_var
 from api.observability.metrics import GRAPHQL_OPERATION_DURATION, GRAPHQL_OPERATIONS
 from api.observability.tracing import current_tracer
+from api.resolvers.documents import root_field_names
 
 if TYPE_CHECKING:
     from opentelemetry.trace import Span
@@ -41,30 +36,6 @@ OK: Final = "ok"
 USER_ERROR: Final = "user_error"
 ERROR: Final = "error"
 TIMED_TYPES: Final = frozenset({"query", "mutation"})
-
-
-def root_fields(document: DocumentNode, selection_set: SelectionSetNode) -> set[str]:
-    """The names of the root fields an operation selects, through fragments."""
-    fragments = {
-        definition.name.value: definition
-        for definition in document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
-    names: set[str] = set()
-    seen: set[str] = set()
-    pending = [selection_set]
-    while pending:
-        for selection in pending.pop().selections:
-            if isinstance(selection, FieldNode):
-                names.add(selection.name.value)
-            elif isinstance(selection, InlineFragmentNode):
-                pending.append(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
-                seen.add(selection.name.value)
-                fragment = fragments.get(selection.name.value)
-                if fragment is not None:
-                    pending.append(fragment.selection_set)
-    return names
 
 
 def _operation(execution: ExecutionContext) -> OperationDefinitionNode | None:
@@ -82,7 +53,7 @@ def operation_label(execution: ExecutionContext, *, validated: bool) -> tuple[st
     kind = operation.operation.value
     if not validated:
         return kind, INVALID
-    fields = root_fields(execution.graphql_document, operation.selection_set)
+    fields = root_field_names(execution.graphql_document, operation.selection_set)
     fields.discard(TYPENAME)
     if not fields:
         return kind, TYPENAME

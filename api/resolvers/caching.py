@@ -32,14 +32,8 @@ from functools import cache
 from typing import Any, Final
 
 from graphql import (
-    DocumentNode,
     ExecutionResult,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
     OperationType,
-    SelectionSetNode,
 )
 from graphql.utilities import get_operation_ast
 from starlette.requests import Request
@@ -52,6 +46,7 @@ from strawberry.types.base import get_object_definition
 from api.domain.vocabulary import Locale
 from api.observability.graphql import OperationMetrics
 from api.resolvers.context import Context
+from api.resolvers.documents import root_field_names
 from api.schema.catalog_queries import CatalogQueries
 
 PUBLIC_MAX_AGE_SECONDS: Final = 3600
@@ -72,31 +67,6 @@ def public_root_fields(names: NameConverter) -> frozenset[str]:
     definition = get_object_definition(CatalogQueries, strict=True)
     catalog_fields = {names.get_graphql_name(field) for field in definition.fields}
     return frozenset({*catalog_fields, _TYPENAME})
-
-
-def root_field_names(document: DocumentNode, selection_set: SelectionSetNode) -> set[str]:
-    """The names (not aliases) of the root fields an operation selects, through fragments."""
-    fragments = {
-        definition.name.value: definition
-        for definition in document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
-    names: set[str] = set()
-    visited: set[str] = set()
-    pending = [selection_set]
-    while pending:
-        for selection in pending.pop().selections:
-            if isinstance(selection, FieldNode):
-                names.add(selection.name.value)
-            elif isinstance(selection, InlineFragmentNode):
-                pending.append(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = fragments.get(name)
-                if fragment is not None and name not in visited:
-                    visited.add(name)
-                    pending.append(fragment.selection_set)
-    return names
 
 
 AnswerKey = tuple[str, str | None, str | None, Locale]

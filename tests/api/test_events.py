@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -35,6 +34,7 @@ from tests.api.conftest import (
     start_server,
     stop_server,
 )
+from tests.support.redis_server import start_redis
 
 EVENTS = """subscription($after: String, $types: [OperatorEventType!]) {
   operatorEvents(after: $after, types: $types) { id cursor type userId actor occurredAt changes { field old new secret } }
@@ -331,42 +331,11 @@ async def test_partner_keys_are_stored_only_as_hashes(services: Services) -> Non
     assert issued.key not in stored
 
 
-def _redis(port: int, directory: Path) -> subprocess.Popen[bytes]:
-    binary = shutil.which("redis-server")
-    assert binary
-    process = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(directory),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    import socket
-
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("redis did not start")
-
-
 async def test_redis_stopped_and_restarted_during_changes_loses_nothing(
     services: Services, environment: Environment, tmp_path: Path
 ) -> None:
     port = free_port()
-    redis_process = _redis(port, tmp_path)
+    redis_process = start_redis(port, tmp_path)
     server = start_server(
         environment.variables(REDIS_URL=f"redis://127.0.0.1:{port}/0"), tmp_path / "api.log"
     )
@@ -392,7 +361,7 @@ async def test_redis_stopped_and_restarted_during_changes_loses_nothing(
         await make_operator(
             services, user_id="DURANTE02", identification="1305554444", email="c@c.example"
         )
-        redis_process = _redis(port, tmp_path)
+        redis_process = start_redis(port, tmp_path)
         async with Subscriber.open(server, key) as subscriber:
             await subscriber.subscribe(
                 {"after": before["cursor"], "types": ["OPERATOR_REGISTERED"]}

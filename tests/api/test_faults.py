@@ -12,7 +12,7 @@ import httpx
 
 from api.services.container import Services
 from tests.api.conftest import Api, Environment, free_port, make_operator, start_server, stop_server
-from tests.api.test_events import _redis
+from tests.support.redis_server import start_redis
 from tests.support.tcp_proxy import TcpProxy
 
 LOGIN = """mutation { login(identification: "0912345675001", userId: "USUARIO01", password: "Clave-Segura-2027") {
@@ -75,7 +75,7 @@ async def test_redis_down_answers_cleanly_and_the_service_recovers_by_itself(
 ) -> None:
     await make_operator(services)
     port = free_port()
-    redis_process = _redis(port, tmp_path)
+    redis_process = start_redis(port, tmp_path)
     server = await asyncio.to_thread(
         start_server,
         environment.variables(REDIS_URL=f"redis://127.0.0.1:{port}/0"),
@@ -94,7 +94,7 @@ async def test_redis_down_answers_cleanly_and_the_service_recovers_by_itself(
             ready = await client.get("/readyz")
             assert ready.status_code == 503
             assert ready.json()["failing"] == ["redis"]
-            redis_process = _redis(port, tmp_path)
+            redis_process = start_redis(port, tmp_path)
             recovered = await client.post("/graphql", json={"query": LOGIN})
             assert recovered.json()["data"]["login"]["token"]
             assert (await client.get("/readyz")).status_code == 200

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ import httpx
 import pytest
 
 from tests.api.conftest import Environment, Server, free_port, start_server, stop_server
+from tests.support.redis_server import start_redis, stop_redis
 
 
 async def test_healthz_answers_while_the_process_lives(server: Server) -> None:
@@ -30,37 +30,10 @@ async def test_readyz_is_200_when_postgres_and_redis_answer(server: Server) -> N
 
 @pytest.fixture
 def private_redis(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server must be installed (see .ci/run)"
     port = free_port()
-    process = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            import socket
-
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    process = start_redis(port, tmp_path)
     yield process, port
-    process.kill()
-    process.wait()
+    stop_redis(process)
 
 
 async def test_readyz_reports_a_stopped_redis_within_two_seconds(

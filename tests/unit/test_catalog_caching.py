@@ -7,7 +7,8 @@ import pytest
 from graphql import ExecutionResult, OperationDefinitionNode, parse
 
 from api.domain.vocabulary import Locale
-from api.resolvers.caching import AnswerCache, public_root_fields, root_field_names
+from api.resolvers.caching import AnswerCache, public_root_fields
+from api.resolvers.documents import root_field_names
 from api.schema.root import schema
 
 PUBLIC = public_root_fields(schema.config.name_converter)
