@@ -117,14 +117,6 @@ def email_key(normalized: str) -> str:
     return normalized.casefold()
 
 
-def is_valid_email(address: str) -> bool:
-    try:
-        normalize_email(address)
-    except DomainError:
-        return False
-    return True
-
-
 def _reason_for(message: str) -> tuple[str, str]:
     lowered = message.lower()
     for fragments, reason_es, reason_en in _REASONS:

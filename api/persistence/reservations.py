@@ -40,10 +40,6 @@ class EmailReservationStore:
         value = await self.redis.get(self.keys.reserved_by(operator_id))
         return None if value is None else str(value)
 
-    async def holder(self, address_key: str) -> int | None:
-        value = await self.redis.get(self.keys.email_reservation(address_key))
-        return None if value is None else int(value)
-
     async def release(self, *, operator_id: int, address_key: str) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.delete(

@@ -9,10 +9,9 @@ from api.domain.lifecycle import AnnualUpdateStatus, DeregistrationStatus
 from api.domain.messages import InfoMessage, info_message
 from api.resolvers.context import Info
 from api.resolvers.errors import REFUSALS, as_graphql_error, user_errors
-from api.resolvers.mapping import to_operator
+from api.resolvers.mapping import page_info, to_operator
 from api.resolvers.operator_fields import to_request
 from api.schema.enums import AnnualUpdateStatusEnum, DeregistrationStatusEnum
-from api.schema.history import PageInfo
 from api.schema.lifecycle import (
     DeregistrationConnection,
     DeregistrationEdge,
@@ -125,9 +124,7 @@ async def deregistration_requests(
     ]
     return DeregistrationConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
-        ),
+        page_info=page_info(edges, has_next_page=page.has_next_page),
     )
 
 
@@ -216,9 +213,7 @@ async def operators(
     ]
     return OperatorConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
-        ),
+        page_info=page_info(edges, has_next_page=page.has_next_page),
     )
 
 

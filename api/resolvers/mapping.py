@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from api.clock import as_utc
 from api.domain.catalogs import Catalogs
 from api.domain.forms import registration_type_spec
@@ -16,7 +19,13 @@ from api.schema.enums import (
     RegistrationTypeCodeEnum,
     RoleEnum,
 )
+from api.schema.history import PageInfo
 from api.schema.operator import Company, Identification, Operator, RegistrationTypeRef
+
+
+class HasCursor(Protocol):
+    @property
+    def cursor(self) -> str: ...
 
 
 def to_operator(row: OperatorRow, *, catalogs: Catalogs, locale: Locale) -> Operator:
@@ -65,3 +74,8 @@ def to_operator(row: OperatorRow, *, catalogs: Catalogs, locale: Locale) -> Oper
         ),
         source=row,
     )
+
+
+def page_info(edges: Sequence[HasCursor], *, has_next_page: bool) -> PageInfo:
+    """Where a page of a connection ends: the cursor of its last edge."""
+    return PageInfo(has_next_page=has_next_page, end_cursor=edges[-1].cursor if edges else None)

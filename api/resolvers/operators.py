@@ -8,14 +8,13 @@ from api.persistence.operators import OperatorRepository
 from api.persistence.tables import AuditEntryRow
 from api.resolvers.context import Info
 from api.resolvers.errors import as_graphql_error
-from api.resolvers.mapping import to_operator
+from api.resolvers.mapping import page_info, to_operator
 from api.schema.history import (
     ChangeActor,
     FieldChange,
     HistoryEdge,
     HistoryEntry,
     OperatorHistoryConnection,
-    PageInfo,
 )
 from api.schema.operator import Operator
 from api.services import history
@@ -73,7 +72,5 @@ async def operator_history(
     ]
     return OperatorHistoryConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
-        ),
+        page_info=page_info(edges, has_next_page=page.has_next_page),
     )

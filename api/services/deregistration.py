@@ -203,13 +203,6 @@ async def decide_deregistration(
     return Decision(request=decided, operator=fresh)
 
 
-async def latest_requests(
-    services: Services, operator_ids: list[int]
-) -> dict[int, DeregistrationRequestRow]:
-    async with services.reading() as session:
-        return await DeregistrationRepository(session).latest_of(operator_ids)
-
-
 @dataclass(frozen=True, slots=True)
 class RequestPage:
     requests: list[DeregistrationRequestRow]
