@@ -3,6 +3,12 @@
 - `BodySizeLimit`: a body over `MAX_REQUEST_BODY_BYTES` gets 413. A declared `Content-Length`
   over the limit is refused without reading a byte; a chunked body is counted as it arrives and
   refused the moment it passes the limit (Strawberry reads the whole body before parsing it).
+- `RequestBudget`: at most `REQUEST_BUDGET_PER_MINUTE` requests to `/graphql` per client
+  address and minute, counted in Redis (shared by every process), whatever the operation: the
+  per-family limits (sign-in, codes, availability, deregistration) guard what each costs, this
+  guards the service from one client's flood. Over budget: 429 with `Retry-After`, and a GraphQL
+  error body with code RATE_LIMITED and the seconds to wait. If Redis does not answer, requests
+  go through: a missing counter must not take the service down with it.
 - `client_address`: the address rate limits are counted against. `X-Forwarded-For` is believed
   only from a proxy in `TRUSTED_PROXIES`, and then only as far as the chain of trusted proxies
   goes: the right-most address that is not a trusted proxy is the client (everything left of it
@@ -17,10 +23,14 @@ from ipaddress import ip_address
 from typing import Final
 
 import orjson
+import redis.exceptions
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.domain.errors import ErrorCode, FieldError
+from api.domain.messages import error_message, parse_locale
 from api.observability.metrics import HTTP_REQUESTS_REFUSED
+from api.persistence.rate_limits import Limit, RateLimiter
 from api.settings import ProxyNetwork
 
 log = logging.getLogger("api.http")
@@ -97,6 +107,85 @@ class BodySizeLimit:
                 "headers": [
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode()),
+                    (b"cache-control", b"no-store"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+BUDGET_WINDOW_SECONDS: Final = 60
+# Closing a WebSocket before accepting it answers the handshake with 403; 1008 is "policy".
+WEBSOCKET_POLICY_VIOLATION: Final = 1008
+
+
+class RequestBudget:
+    """Pure ASGI middleware: a budget of requests per client address and minute on `routes`."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limiter: RateLimiter,
+        per_minute: int,
+        routes: Sequence[str],
+        trusted_proxies: Sequence[ProxyNetwork],
+    ) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.limit = Limit("budget", max_events=per_minute, window_seconds=BUDGET_WINDOW_SECONDS)
+        self.routes = frozenset(routes)
+        self.trusted_proxies = tuple(trusted_proxies)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] not in ("http", "websocket")
+            or scope.get("path") not in self.routes
+            # CORS preflights are the browser's, not the client's, and answered by CORS.
+            or scope.get("method") == "OPTIONS"
+        ):
+            await self.app(scope, receive, send)
+            return
+        client = scope_client_address(scope, self.trusted_proxies)
+        try:
+            state = await self.limiter.hit(self.limit, client)
+        except (redis.exceptions.RedisError, OSError) as error:
+            log.warning("request budget not counted: %s", type(error).__name__)
+            await self.app(scope, receive, send)
+            return
+        if not state.exceeded(self.limit):
+            await self.app(scope, receive, send)
+            return
+        HTTP_REQUESTS_REFUSED.labels(reason="over_budget").inc()
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": WEBSOCKET_POLICY_VIOLATION})
+            return
+        await self._refuse(scope, send, state.retry_after)
+
+    async def _refuse(self, scope: Scope, send: Send, retry_after: int) -> None:
+        locale = parse_locale(Headers(scope=scope).get("accept-language"))
+        error = FieldError(None, ErrorCode.RATE_LIMITED, {"retry_after": retry_after})
+        body = orjson.dumps(
+            {
+                "errors": [
+                    {
+                        "message": error_message(error, locale),
+                        "extensions": {
+                            "code": ErrorCode.RATE_LIMITED.value,
+                            "retryAfterSeconds": retry_after,
+                        },
+                    }
+                ]
+            }
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"retry-after", str(retry_after).encode()),
                     (b"cache-control", b"no-store"),
                 ],
             }

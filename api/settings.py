@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     login_max_failures_per_account: Annotated[int, Field(ge=1)] = 5
     login_max_failures_per_address: Annotated[int, Field(ge=1)] = 50
     login_failure_window_seconds: Annotated[int, Field(ge=1)] = 900
+    # Requests to /graphql per client address and minute, over every operation (a WebSocket
+    # connection counts once); 0 turns the budget off. An office behind one NAT address shares
+    # it: size it for the busiest agency (README "Operating it").
+    request_budget_per_minute: Annotated[int, Field(ge=0)] = 600
+    # Deregistration requests and withdrawals per user and hour.
+    deregistration_changes_per_hour: Annotated[int, Field(ge=1)] = 10
     # None: decided by the database (on for SQLite, the zero-setup mode; off otherwise).
     auto_migrate: bool | None = None
     seed_demo: bool | None = None

@@ -10,11 +10,15 @@ Run by bench/catalogs.py as `uvicorn bench.bare_app:app`.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from api.app import settle_heap
 from api.domain.messages import parse_locale
 from api.persistence.catalog_source import load_catalogs
 
@@ -33,9 +37,16 @@ async def cities(request: Request) -> JSONResponse:
     return JSONResponse({"data": {"cities": body}})
 
 
+@asynccontextmanager
+async def lifespan(_: Starlette) -> AsyncIterator[None]:
+    settle_heap()  # the same process tuning as the API
+    yield
+
+
 app = Starlette(
     routes=[
         Route("/countries", countries),
         Route("/provinces/{province_code}/cities", cities),
-    ]
+    ],
+    lifespan=lifespan,
 )

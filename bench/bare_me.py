@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from api.app import settle_heap
 from api.persistence.operators import OperatorRepository
 from api.services.container import build_services
 from api.services.passwords import verify_password
@@ -61,6 +62,7 @@ async def login(request: Request) -> JSONResponse:
 
 @asynccontextmanager
 async def lifespan(_: Starlette) -> AsyncIterator[None]:
+    settle_heap()  # the same process tuning as the API: the floor must not pay what it avoids
     yield
     await services.close()
 

@@ -39,6 +39,8 @@ from urllib.parse import urlencode
 
 import httpx
 
+from bench.support import UNREACHABLE
+
 ROOT = Path(__file__).resolve().parents[1]
 CASES = {
     "countries": (
@@ -91,6 +93,8 @@ def start_graphql(port: int, workdir: Path) -> subprocess.Popen[bytes]:
         "LOG_LEVEL": "warning",  # no access log, as in production behind a proxy that logs
         "SEED_DEMO": "false",
         "AUTO_MIGRATE": os.environ.get("AUTO_MIGRATE", "false"),
+        # On, as in production, but out of reach of the load.
+        "REQUEST_BUDGET_PER_MINUTE": UNREACHABLE,
     }
     env.setdefault("DATABASE_URL", f"sqlite+aiosqlite:///{workdir / 'bench.db'}")
     return start([sys.executable, "-m", "api", "serve"], env, port)

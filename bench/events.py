@@ -18,40 +18,30 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import websockets
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from api.domain.registration import NewOperator  # noqa: E402
 from api.domain.vocabulary import RegistrationTypeCode  # noqa: E402
 from api.persistence.migrate import upgrade_to_head  # noqa: E402
+from api.persistence.operators import SYSTEM  # noqa: E402
 from api.services.container import build_services  # noqa: E402
 from api.services.partner_keys import create_partner_key  # noqa: E402
+from api.services.registration import Registration, create_operator  # noqa: E402
 from api.settings import Settings  # noqa: E402
+from bench.support import bench_stores  # noqa: E402
 from tests.api.conftest import start_server, stop_server  # noqa: E402
 
-ADMIN_DSN = os.environ.get(
-    "TEST_POSTGRES_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 QUERY = "subscription { operatorEvents(types: [DEREGISTRATION_REQUESTED, DEREGISTRATION_DECIDED]) { id userId occurredAt } }"
 REQUEST = 'mutation { requestDeregistration(reason: "Prueba de carga") { errors { code } } }'
 WITHDRAW = "mutation { withdrawDeregistration { errors { code } } }"
-
-
-async def admin(sql: str) -> None:
-    connection = await asyncpg.connect(ADMIN_DSN)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
 
 
 async def subscriber(
@@ -124,57 +114,32 @@ async def run(subscribers: int, events: int, env: dict[str, str], services: Any)
 
 
 async def main(events: int, counts: list[int]) -> None:
-    name = f"ecuapass_bench_{uuid.uuid4().hex[:8]}"
-    await admin(f'CREATE DATABASE "{name}"')
-    credentials, _, location = ADMIN_DSN.split("//", 1)[1].partition("@")
-    database_url = f"postgresql+asyncpg://{credentials}@{location.rsplit('/', 1)[0]}/{name}"
-    env = {
-        "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
-        "REDIS_KEY_PREFIX": f"bench:{name}:",
-        "SECRET_KEY": "bench-secret",
-        "LOG_LEVEL": "warning",
-        "AUTO_MIGRATE": "false",
-        "SEED_DEMO": "false",
-        "SUBSCRIBER_BUFFER": "100000",
-    }
-    services = None
-    try:
-        await asyncio.to_thread(upgrade_to_head, database_url)
+    async with bench_stores() as stores:
+        env = stores.environment(SUBSCRIBER_BUFFER="100000")
+        await asyncio.to_thread(upgrade_to_head, stores.database_url)
         services = build_services(Settings(**{k.lower(): v for k, v in env.items()}))
-        print(
-            f"{'subscribers':>11} {'events':>7} {'deliveries/s':>14} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}"
-        )
-        from api.domain.registration import NewOperator
-        from api.persistence.operators import SYSTEM
-        from api.services.registration import Registration, create_operator
-
-        await create_operator(
-            services,
-            Registration(
-                NewOperator(
-                    registration_type=RegistrationTypeCode.GENERAL_USER,
-                    identification="0912345675001",
-                    user_id="BENCH01",
-                    name="Operador de Prueba",
-                    email="bench01@bench.example",
-                    password="Clave-Segura-2027",
-                )
-            ),
-            actor=SYSTEM,
-        )
-        for count in counts:
-            await run(count, events, env, services)
-    finally:
-        if services is not None:
+        try:
+            print(
+                f"{'subscribers':>11} {'events':>7} {'deliveries/s':>14} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}"
+            )
+            await create_operator(
+                services,
+                Registration(
+                    NewOperator(
+                        registration_type=RegistrationTypeCode.GENERAL_USER,
+                        identification="0912345675001",
+                        user_id="BENCH01",
+                        name="Operador de Prueba",
+                        email="bench01@bench.example",
+                        password="Clave-Segura-2027",
+                    )
+                ),
+                actor=SYSTEM,
+            )
+            for count in counts:
+                await run(count, events, env, services)
+        finally:
             await services.close()
-        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        import redis.asyncio as aioredis
-
-        client = aioredis.Redis.from_url(REDIS_URL)
-        async for key in client.scan_iter(match=f"bench:{name}:*"):
-            await client.delete(key)
-        await client.aclose()
 
 
 if __name__ == "__main__":

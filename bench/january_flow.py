@@ -18,12 +18,10 @@ import re
 import statistics
 import sys
 import time
-import uuid
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 from aiosmtpd.controller import Controller
 
@@ -37,12 +35,9 @@ from api.persistence.operators import SYSTEM  # noqa: E402
 from api.services.container import build_services  # noqa: E402
 from api.services.registration import ContactData, Registration, create_operator  # noqa: E402
 from api.settings import Settings  # noqa: E402
+from bench.support import Stores, bench_stores  # noqa: E402
 from tests.api.conftest import free_port, start_server, stop_server  # noqa: E402
 
-ADMIN_DSN = os.environ.get(
-    "TEST_POSTGRES_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PASSWORD = "Clave-Segura-2027"
 CODE_LINE = re.compile(r"^([A-Z0-9]{8})\r?$", re.MULTILINE)
 CONTACT = ContactData(
@@ -84,14 +79,6 @@ class Inbox:
         if future is not None and found:
             self.loop.call_soon_threadsafe(future.set_result, found.group(1))
         return "250 OK"
-
-
-async def admin(sql: str) -> None:
-    connection = await asyncpg.connect(ADMIN_DSN)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
 
 
 async def gql(
@@ -152,29 +139,19 @@ def percentile(values: list[float], p: float) -> float:
 
 
 async def main(users: int, concurrency: int) -> None:
-    name = f"ecuapass_bench_{uuid.uuid4().hex[:8]}"
-    await admin(f'CREATE DATABASE "{name}"')
-    credentials, _, location = ADMIN_DSN.split("//", 1)[1].partition("@")
-    database_url = f"postgresql+asyncpg://{credentials}@{location.rsplit('/', 1)[0]}/{name}"
+    async with bench_stores() as stores:
+        await flows(stores, users, concurrency)
+
+
+async def flows(stores: Stores, users: int, concurrency: int) -> None:
     inbox = Inbox()
     smtp_port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
-    prefix = f"bench:{name}:"
-    env = {
-        "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
-        "REDIS_KEY_PREFIX": prefix,
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(smtp_port),
-        "SECRET_KEY": "bench-secret",
-        "LOG_LEVEL": "warning",
-        "AUTO_MIGRATE": "false",
-        "SEED_DEMO": "false",
-    }
+    env = stores.environment(SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port))
     server = None
     try:
-        await asyncio.to_thread(upgrade_to_head, database_url)
+        await asyncio.to_thread(upgrade_to_head, stores.database_url)
         services = build_services(Settings(**{k.lower(): v for k, v in env.items()}))
         print(f"creating {users} operators…", flush=True)
         for n in range(users):
@@ -188,7 +165,7 @@ async def main(users: int, concurrency: int) -> None:
             )
             await create_operator(services, Registration(new, CONTACT), actor=SYSTEM)
         await services.close()
-        server = start_server(env, Path(os.environ.get("TMPDIR", "/tmp")) / f"{name}.log")
+        server = start_server(env, Path(os.environ.get("TMPDIR", "/tmp")) / f"{stores.name}.log")
         timings: dict[str, list[float]] = {
             k: [] for k in ("login", "code (request + mail)", "modify", "whole flow")
         }
@@ -216,13 +193,6 @@ async def main(users: int, concurrency: int) -> None:
         if server is not None:
             stop_server(server)
         controller.stop()
-        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        import redis.asyncio as aioredis
-
-        client = aioredis.Redis.from_url(REDIS_URL)
-        async for key in client.scan_iter(match=f"{prefix}*"):
-            await client.delete(key)
-        await client.aclose()
 
 
 if __name__ == "__main__":

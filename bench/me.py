@@ -4,7 +4,7 @@ and the scale test: the same load on one API process and on two.
     apt-get install -y wrk
     scripts/uv.sh run python bench/me.py --duration 10
 
-Uses its own PostgreSQL database and Redis key prefix (dropped at the end); 16 connections.
+Uses its own PostgreSQL database and Redis key prefix (bench/support.py); 16 connections.
 """
 
 from __future__ import annotations
@@ -13,38 +13,27 @@ import argparse
 import asyncio
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.catalogs import Result, free_port, graphql_url, run_wrk, start  # noqa: E402
+from bench.support import Stores, bench_stores  # noqa: E402
 
-ADMIN_DSN = os.environ.get(
-    "TEST_POSTGRES_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ME = "{ me { userId name email version } }"
 PASSWORD = "Clave-Segura-2027"
 LOGIN_GRAPHQL = {
     "query": 'mutation($u: String!, $p: String!) { login(identification: "0912345675001", userId: $u, password: $p) { token } }',
     "variables": {"u": "USUARIO01", "p": PASSWORD},
 }
-
-
-async def admin(sql: str) -> None:
-    connection = await asyncpg.connect(ADMIN_DSN)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
 
 
 def lua_post(body: dict[str, object], directory: Path) -> Path:
@@ -62,27 +51,16 @@ def row(name: str, server: str, result: Result, floor: Result | None) -> str:
     return f"| {name} | {server} | {result.requests_per_second:,.0f} | {result.p50_ms:.2f} | {result.p99_ms:.2f} | {ratio} |"
 
 
-def main(duration: float) -> None:
-    name = f"ecuapass_bench_{uuid.uuid4().hex[:8]}"
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    credentials, _, location = ADMIN_DSN.split("//", 1)[1].partition("@")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgresql+asyncpg://{credentials}@{location.rsplit('/', 1)[0]}/{name}",
-        "REDIS_URL": REDIS_URL,
-        "REDIS_KEY_PREFIX": f"bench:{name}:",
-        "SECRET_KEY": "bench-secret",
-        "LOG_LEVEL": "warning",
-        "SEED_DEMO": "false",
-        "AUTO_MIGRATE": "false",
-        "LOGIN_MAX_FAILURES_PER_ADDRESS": "1000000",
-        "PYTHONPATH": str(ROOT),
-    }
+async def main(duration: float) -> None:
+    async with bench_stores() as stores:
+        measure(stores, duration)
+
+
+def measure(stores: Stores, duration: float) -> None:
+    env = {**os.environ, **stores.environment(PYTHONPATH=str(ROOT))}
     processes = []
     workdir = Path(tempfile.mkdtemp())
     try:
-        import subprocess
-
         for command in (
             ["migrate"],
             [
@@ -176,7 +154,6 @@ def main(duration: float) -> None:
         for process in processes:
             process.terminate()
             process.wait(timeout=10)
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":
@@ -184,4 +161,4 @@ if __name__ == "__main__":
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--duration", type=float, default=10)
-    main(parser.parse_args().duration)
+    asyncio.run(main(parser.parse_args().duration))

@@ -14,16 +14,12 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
-from graphql import (
-    OperationDefinitionNode,
-)
-from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
 from api.observability.logs import request_notes_var
 from api.observability.metrics import GRAPHQL_OPERATION_DURATION, GRAPHQL_OPERATIONS
 from api.observability.tracing import current_tracer
-from api.resolvers.documents import root_field_names
+from api.resolvers.documents import selected_operation
 
 if TYPE_CHECKING:
     from opentelemetry.trace import Span
@@ -38,26 +34,22 @@ ERROR: Final = "error"
 TIMED_TYPES: Final = frozenset({"query", "mutation"})
 
 
-def _operation(execution: ExecutionContext) -> OperationDefinitionNode | None:
-    document = execution.graphql_document
-    if document is None:
-        return None
-    return get_operation_ast(document, execution.operation_name)
-
-
 def operation_label(execution: ExecutionContext, *, validated: bool) -> tuple[str, str]:
     """(type, name) of the operation for metrics: both from closed sets."""
-    operation = _operation(execution)
-    if operation is None or execution.graphql_document is None:
+    document = execution.graphql_document
+    if document is None:
+        return "unknown", INVALID
+    operation, selected = selected_operation(document, execution.operation_name)
+    if operation is None:
         return "unknown", INVALID
     kind = operation.operation.value
+    # Parsed but refused by validation (or by a limit): not a real operation of the schema.
     if not validated:
         return kind, INVALID
-    fields = root_field_names(execution.graphql_document, operation.selection_set)
-    fields.discard(TYPENAME)
+    fields = selected - {TYPENAME}
     if not fields:
         return kind, TYPENAME
-    return kind, fields.pop() if len(fields) == 1 else MULTIPLE
+    return kind, next(iter(fields)) if len(fields) == 1 else MULTIPLE
 
 
 def outcome(execution: ExecutionContext, kind: str) -> str:
@@ -102,6 +94,7 @@ class OperationMetrics(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         yield
+        # Strawberry keeps execution errors in `pre_execution_errors` too: read it here, before.
         self._validated = not self.execution_context.pre_execution_errors
 
 

@@ -35,7 +35,6 @@ from graphql import (
     ExecutionResult,
     OperationType,
 )
-from graphql.utilities import get_operation_ast
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -46,7 +45,7 @@ from strawberry.types.base import get_object_definition
 from api.domain.vocabulary import Locale
 from api.observability.graphql import OperationMetrics
 from api.resolvers.context import Context
-from api.resolvers.documents import root_field_names
+from api.resolvers.documents import selected_operation
 from api.schema.catalog_queries import CatalogQueries
 
 PUBLIC_MAX_AGE_SECONDS: Final = 3600
@@ -140,11 +139,10 @@ class PublicCatalogCaching(SchemaExtension):
         document = execution.graphql_document
         if document is None:
             return False
-        operation = get_operation_ast(document, execution.operation_name)
+        operation, fields = selected_operation(document, execution.operation_name)
         if operation is None or operation.operation is not OperationType.QUERY:
             return False
-        public = public_root_fields(execution.schema.config.name_converter)
-        return root_field_names(document, operation.selection_set) <= public
+        return fields <= public_root_fields(execution.schema.config.name_converter)
 
     def _answer_key(self) -> AnswerKey | None:
         execution = self.execution_context

@@ -20,6 +20,12 @@ from api.services.events import EventHub
 from api.services.partner_keys import PartnerIdentity
 
 
+class CredentialsUnavailable(ConnectionError):
+    """The bearer token could not be checked: the session store (Redis) or, for a partner key,
+    the database did not answer. A dependency failure, answered as SERVICE_UNAVAILABLE by
+    whatever needed the caller; public fields still answer."""
+
+
 @dataclass
 class Context:
     services: Services
@@ -28,17 +34,28 @@ class Context:
     locale: Locale
     client_address: str
     session: SessionData | None = None
+    # True when a bearer token came but could not be checked (see `CredentialsUnavailable`).
+    credentials_unavailable: bool = False
     partner: PartnerIdentity | None = None
     hub: EventHub | None = None
     # The X-Request-ID of this HTTP request or WebSocket connection (api/observability).
     request_id: str | None = None
-    loaders: Loaders = field(init=False)
     # Filled by Strawberry from the WebSocket `connection_init` payload.
     connection_params: dict[str, Any] | None = None
     _caller: OperatorRow | None = field(default=None, repr=False)
+    _loaders: Loaders | None = field(default=None, repr=False)
 
-    def __post_init__(self) -> None:
-        self.loaders = Loaders(self.services)
+    @property
+    def loaders(self) -> Loaders:
+        """Made on first use: most requests (`me`, a mutation) never batch anything."""
+        if self._loaders is None:
+            self._loaders = Loaders(self.services)
+        return self._loaders
+
+    def require_credentials(self) -> None:
+        """Refuses to go on as anonymous when the caller's token could not be checked."""
+        if self.credentials_unavailable:
+            raise CredentialsUnavailable("the bearer token could not be checked")
 
     @property
     def is_staff(self) -> bool:
@@ -46,6 +63,7 @@ class Context:
 
     async def caller(self) -> OperatorRow | None:
         """The signed-in operator's row, read once per request."""
+        self.require_credentials()
         if self.session is None:
             return None
         if self._caller is None:

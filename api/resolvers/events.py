@@ -61,6 +61,8 @@ def _error(ctx: Context, code: ErrorCode, **params: object) -> GraphQLError:
 
 
 def _filter(ctx: Context, types: list[OperatorEventTypeEnum] | None) -> EventFilter:
+    if ctx.credentials_unavailable:
+        raise _error(ctx, ErrorCode.SERVICE_UNAVAILABLE)
     wanted = frozenset(t.value for t in types) if types else None
     if ctx.partner is not None:
         if Scope.EVENTS_READ not in ctx.partner.scopes:

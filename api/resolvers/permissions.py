@@ -1,5 +1,8 @@
 """Who may call what, as Strawberry permission classes.
 
+A caller whose bearer token could not be checked (Redis down) is neither signed in nor anonymous:
+every permission answers SERVICE_UNAVAILABLE for it, never UNAUTHENTICATED.
+
 On queries a refusal is a GraphQL error with `extensions.code`; on mutations it is the payload's
 `errors` (see `PayloadPermissions`), so clients handle every refusal of a mutation one way.
 """
@@ -16,7 +19,7 @@ from strawberry.utils.await_maybe import await_maybe
 from api.domain.errors import ErrorCode, FieldError
 from api.domain.messages import error_message
 from api.resolvers.context import Info
-from api.resolvers.errors import single_error
+from api.resolvers.errors import UNAVAILABLE, single_error, user_errors
 
 
 class _CodedPermission(BasePermission):
@@ -33,6 +36,7 @@ class IsAuthenticated(_CodedPermission):
     code = ErrorCode.UNAUTHENTICATED
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        info.context.require_credentials()
         return info.context.session is not None
 
 
@@ -42,6 +46,7 @@ class IsSelfOrStaff(_CodedPermission):
     code = ErrorCode.FORBIDDEN
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        info.context.require_credentials()
         session = info.context.session
         if session is None:
             return False
@@ -55,6 +60,7 @@ class IsStaff(_CodedPermission):
     code = ErrorCode.FORBIDDEN
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        info.context.require_credentials()
         return info.context.is_staff
 
 
@@ -76,7 +82,11 @@ class PayloadPermissions(PermissionExtension):
         self, next_: AsyncExtensionResolver, source: Any, info: Info, **kwargs: Any
     ) -> Any:
         for permission in self.permissions:
-            if not await await_maybe(permission.has_permission(source, info, **kwargs)):
+            try:
+                allowed = await await_maybe(permission.has_permission(source, info, **kwargs))
+            except UNAVAILABLE as refusal:
+                return self.payload_type(errors=user_errors(refusal, info.context.locale))
+            if not allowed:
                 code = getattr(permission, "code", ErrorCode.FORBIDDEN)
                 return self.payload_type(errors=single_error(code, info.context.locale))
         return await next_(source, info, **kwargs)

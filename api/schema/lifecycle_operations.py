@@ -79,7 +79,9 @@ class LifecycleMutations:
     @strawberry.mutation(
         description=(
             '"Solicitud de baja" (§5.8): ask customs staff to deregister your user ID, with a reason. '
-            "You get a confirmation mail; staff are notified. One pending request at a time."
+            "You get a confirmation mail; staff are notified. One pending request at a time; "
+            "requests and withdrawals together at most 10 an hour by default (RATE_LIMITED with the "
+            "seconds to wait)."
         ),
         extensions=[PayloadPermissions([IsAuthenticated()])],
     )
@@ -91,7 +93,10 @@ class LifecycleMutations:
         return await lifecycle.request_deregistration(info, reason)
 
     @strawberry.mutation(
-        description="Withdraw your pending deregistration request.",
+        description=(
+            "Withdraw your pending deregistration request (it counts toward the hourly limit of "
+            "requests and withdrawals)."
+        ),
         extensions=[PayloadPermissions([IsAuthenticated()])],
     )
     async def withdraw_deregistration(self, info: Info) -> DeregistrationPayload:

@@ -15,7 +15,12 @@ from api.domain.catalogs import Catalogs
 from api.mail.sender import LogMailer, Mailer, SmtpMailer
 from api.persistence.catalog_source import load_catalogs
 from api.persistence.code_store import SecurityCodeStore
-from api.persistence.db import SessionFactory, create_engine, create_session_factory
+from api.persistence.db import (
+    SessionFactory,
+    create_engine,
+    create_read_session_factory,
+    create_session_factory,
+)
 from api.persistence.rate_limits import RateLimiter
 from api.persistence.redis_store import Keys, Redis, create_redis
 from api.persistence.reservations import EmailReservationStore
@@ -28,6 +33,7 @@ class Services:
     settings: Settings
     engine: AsyncEngine
     session_factory: SessionFactory
+    read_session_factory: SessionFactory
     redis: Redis
     # For blocking stream reads, whose replies take longer than a normal command may.
     blocking_redis: Redis
@@ -51,7 +57,8 @@ class Services:
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
-        async with self.session_factory() as session:
+        """Reads only (autocommit: no BEGIN/ROLLBACK around them); writes use `transaction`."""
+        async with self.read_session_factory() as session:
             yield session
 
     async def close(self) -> None:
@@ -87,6 +94,7 @@ def build_services(settings: Settings) -> Services:
         settings=settings,
         engine=engine,
         session_factory=create_session_factory(engine),
+        read_session_factory=create_read_session_factory(engine),
         redis=redis,
         blocking_redis=blocking_redis,
         keys=keys,

@@ -27,11 +27,25 @@ from api.persistence.operators import (
     add_event,
     record_change,
 )
+from api.persistence.rate_limits import Limit
 from api.persistence.tables import DeregistrationRequestRow, OperatorRow
 from api.services.container import Services
 from api.services.notify import deliver_pending, queue_notice
 
 MAX_PAGE: Final = 100
+HOUR: Final = 3600
+
+
+async def spend_deregistration_change(services: Services, operator_id: int) -> None:
+    """Requests and withdrawals per user and hour (`DEREGISTRATION_CHANGES_PER_HOUR`): each
+    request mails the user and the staff mailbox, and a request–withdraw loop must not flood
+    either."""
+    limit = Limit(
+        "deregistration", services.settings.deregistration_changes_per_hour, window_seconds=HOUR
+    )
+    state = await services.rate_limiter.hit(limit, str(operator_id))
+    if state.exceeded(limit):
+        raise DomainError.single(None, ErrorCode.RATE_LIMITED, retry_after=state.retry_after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +58,7 @@ async def request_deregistration(
     services: Services, *, operator_id: int, reason: str
 ) -> DeregistrationRequestRow:
     text = clean_reason(reason)
+    await spend_deregistration_change(services, operator_id)
     now = services.clock.now()
     try:
         async with services.transaction() as session:
@@ -93,6 +108,7 @@ async def request_deregistration(
 async def withdraw_deregistration(
     services: Services, *, operator_id: int
 ) -> DeregistrationRequestRow:
+    await spend_deregistration_change(services, operator_id)
     now = services.clock.now()
     async with services.transaction() as session:
         repository = DeregistrationRepository(session)

@@ -104,6 +104,31 @@ async def test_the_user_may_withdraw_a_pending_request(api: Api, services: Servi
     ] == []
 
 
+async def test_requests_and_withdrawals_are_limited_to_ten_an_hour_per_user(
+    api: Api, services: Services, smtp: SmtpSink
+) -> None:
+    token, _ = await user_and_staff(api, services)
+    for n in range(5):  # ten changes: request, withdraw, five times
+        assert (await api.data(REQUEST, {"r": f"Motivo {n}"}, token=token))[
+            "requestDeregistration"
+        ]["errors"] == []
+        assert (await api.data(WITHDRAW, token=token))["withdrawDeregistration"]["errors"] == []
+    mails_before = len(smtp.to("registro.usuarios@aduana.gob.ec"))
+    refused = (
+        await api.data(
+            """mutation { requestDeregistration(reason: "Otra vez") {
+              request { id } errors { code retryAfterSeconds } } }""",
+            token=token,
+        )
+    )["requestDeregistration"]
+    assert refused["request"] is None
+    assert refused["errors"][0]["code"] == "RATE_LIMITED"
+    assert 3500 < refused["errors"][0]["retryAfterSeconds"] <= 3600
+    assert await count_rows(services, "deregistration_requests") == 5
+    await asyncio.sleep(0.2)  # a notice, had one been queued, would have been sent by now
+    assert len(smtp.to("registro.usuarios@aduana.gob.ec")) == mails_before
+
+
 async def test_staff_see_the_queue_oldest_first_in_pages(api: Api, services: Services) -> None:
     token, staff = await user_and_staff(api, services)
     await make_operator(

@@ -70,7 +70,7 @@ async def test_postgres_away_answers_cleanly_and_the_service_recovers_by_itself(
         await proxy.close()
 
 
-async def test_redis_down_answers_cleanly_and_the_service_recovers_by_itself(
+async def test_redis_down_answers_cleanly_even_with_a_token_and_the_service_recovers_by_itself(
     services: Services, environment: Environment, tmp_path: Path
 ) -> None:
     await make_operator(services)
@@ -78,19 +78,35 @@ async def test_redis_down_answers_cleanly_and_the_service_recovers_by_itself(
     redis_process = start_redis(port, tmp_path)
     server = await asyncio.to_thread(
         start_server,
-        environment.variables(REDIS_URL=f"redis://127.0.0.1:{port}/0"),
+        # With the request budget on: its counter lives in Redis too, and must not refuse (or
+        # hang) the requests that can still be answered.
+        environment.variables(
+            REDIS_URL=f"redis://127.0.0.1:{port}/0", REQUEST_BUDGET_PER_MINUTE="1000"
+        ),
         tmp_path / "api.log",
     )
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
-            assert (await client.post("/graphql", json={"query": LOGIN})).json()["data"]["login"][
-                "token"
-            ]
+            token = Api.token_of((await client.post("/graphql", json={"query": LOGIN})).json())
             redis_process.kill()
             redis_process.wait()
             elapsed, response = await timed_post(client, LOGIN)
             assert response.json()["data"]["login"]["errors"][0]["code"] == "SERVICE_UNAVAILABLE"
             assert elapsed < 5
+            # A token that cannot be checked is neither a session nor anonymous: what needs the
+            # caller answers SERVICE_UNAVAILABLE (as GraphQL JSON), public fields still answer.
+            elapsed, response = await timed_post(client, "{ me { userId } }", token)
+            assert response.status_code == 200
+            assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+            assert elapsed < 5
+            _, response = await timed_post(client, "mutation { logout { errors { code } } }", token)
+            assert response.json()["data"]["logout"]["errors"] == [{"code": "SERVICE_UNAVAILABLE"}]
+            _, response = await timed_post(
+                client, '{ operator(userId: "USUARIO01") { userId } }', token
+            )
+            assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+            _, response = await timed_post(client, '{ cities(provinceCode: "09") { code } }', token)
+            assert len(response.json()["data"]["cities"]) == 25
             ready = await client.get("/readyz")
             assert ready.status_code == 503
             assert ready.json()["failing"] == ["redis"]
@@ -98,6 +114,9 @@ async def test_redis_down_answers_cleanly_and_the_service_recovers_by_itself(
             recovered = await client.post("/graphql", json={"query": LOGIN})
             assert recovered.json()["data"]["login"]["token"]
             assert (await client.get("/readyz")).status_code == 200
+            # Sessions are gone with the unpersisted Redis: the old token is simply unknown now.
+            _, response = await timed_post(client, "{ me { userId } }", token)
+            assert response.json() == {"data": {"me": None}}
     finally:
         await asyncio.to_thread(stop_server, server)
         redis_process.kill()

@@ -375,3 +375,73 @@ def test_server_settings_default_to_no_origin_and_no_trusted_proxy(tmp_path: Pat
     assert settings.cors_origins == ()
     assert settings.trusted_proxies == ()
     assert settings.max_request_body_bytes == LIMIT
+
+
+# --- request budget --------------------------------------------------------------------------
+
+BUDGET = 5
+CATALOG = '{ cities(provinceCode: "09") { code } }'
+
+
+@pytest.fixture(scope="module")
+def budgeted(
+    environment: Environment, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A small budget, behind a trusted proxy so that each test can be its own client address."""
+    started = start_server(
+        environment.variables(TRUSTED_PROXIES="127.0.0.1", REQUEST_BUDGET_PER_MINUTE=str(BUDGET)),
+        tmp_path_factory.mktemp("budget") / "api.log",
+    )
+    yield started
+    stop_server(started)
+
+
+async def catalog_call(server: Server, client: str, language: str = "es") -> httpx.Response:
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+        return await http.post(
+            "/graphql",
+            json={"query": CATALOG},
+            headers={"X-Forwarded-For": client, "Accept-Language": language},
+        )
+
+
+async def test_a_client_over_its_budget_gets_429_with_the_seconds_to_wait(
+    budgeted: Server,
+) -> None:
+    for _ in range(BUDGET):
+        assert (await catalog_call(budgeted, "10.1.0.1")).status_code == 200
+    refused = await catalog_call(budgeted, "10.1.0.1")
+    assert refused.status_code == 429
+    wait = int(refused.headers["retry-after"])
+    assert 1 <= wait <= 60
+    error = refused.json()["errors"][0]
+    assert error["extensions"] == {"code": "RATE_LIMITED", "retryAfterSeconds": wait}
+    assert error["message"] == f"Demasiados intentos. Intente nuevamente en {wait} segundos."
+    english = await catalog_call(budgeted, "10.1.0.1", language="en")
+    assert english.json()["errors"][0]["message"].startswith("Too many attempts.")
+
+
+async def test_the_budget_is_per_client_and_probes_do_not_spend_it(budgeted: Server) -> None:
+    for _ in range(BUDGET + 1):
+        await catalog_call(budgeted, "10.2.0.1")
+    assert (await catalog_call(budgeted, "10.2.0.1")).status_code == 429
+    assert (await catalog_call(budgeted, "10.2.0.2")).status_code == 200
+    async with httpx.AsyncClient(base_url=budgeted.url, timeout=30) as http:
+        for _ in range(BUDGET + 1):
+            headers = {"X-Forwarded-For": "10.2.0.3"}
+            assert (await http.get("/healthz", headers=headers)).status_code == 200
+    assert (await catalog_call(budgeted, "10.2.0.3")).status_code == 200
+
+
+async def test_a_websocket_over_the_budget_is_refused_at_the_handshake(budgeted: Server) -> None:
+    for _ in range(BUDGET):
+        await catalog_call(budgeted, "10.3.0.1")
+    url = budgeted.url.replace("http://", "ws://") + "/graphql"
+    with pytest.raises(InvalidStatus) as refused:
+        async with websockets.connect(
+            url,
+            subprotocols=[websockets.Subprotocol("graphql-transport-ws")],
+            additional_headers={"X-Forwarded-For": "10.3.0.1"},
+        ):
+            pass
+    assert refused.value.response.status_code == 403

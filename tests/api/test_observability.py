@@ -214,7 +214,7 @@ async def test_lines_written_inside_a_request_carry_its_id(
                 json={"query": ME},
                 headers={"Authorization": "Bearer whatever", "X-Request-ID": "redis-down-1"},
             )
-        assert response.status_code == 503
+        assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
         lines = await eventually(
             lambda: [
                 line
