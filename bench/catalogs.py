@@ -39,9 +39,11 @@ from urllib.parse import urlencode
 
 import httpx
 
-from bench.support import UNREACHABLE
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.support import UNREACHABLE  # noqa: E402
+
 CASES = {
     "countries": (
         "{ countries { code name } }",

@@ -12,7 +12,8 @@ update done), runs ANALYZE, and loads one API process with wrk (16 connections) 
 - `me` (the session from Redis, the row by primary key);
 - `operatorHistory` of one user (keyset on `(operator_id, occurred_at)`);
 - staff's `operators(annualUpdateStatus: DUE)`, first page, and a page far into the list (keyset
-  on the id, with an `EXISTS` on `annual_updates (operator_id, year)`).
+  on the id, with an `EXISTS` on `annual_updates (operator_id, year)`), with half of them due,
+  and at the end with 1 % due (the end of January).
 
 The clock is fixed in January (CLOCK_FIXED), when DUE means something. Not run by the tests.
 """
@@ -42,9 +43,11 @@ from bench.support import Stores, bench_stores  # noqa: E402
 from tests.api.conftest import PASSWORD, make_operator, start_server, stop_server  # noqa: E402
 
 JANUARY = "2027-01-15T10:00:00-05:00"
+# Registered last year: they owe this year's update.
+LAST_YEAR = "2026-06-01T12:00:00-05:00"
 YEAR = 2027
 ME = "{ me { userId name email version } }"
-HISTORY = '{ operatorHistory(userId: "USUARIO01", first: 20) { edges { node { operation at } } } }'
+HISTORY = '{ operatorHistory(userId: "USUARIO01", first: 20) { edges { node { operation occurredAt } } } }'
 DUE_FIRST_PAGE = (
     "{ operators(annualUpdateStatus: DUE, first: 20) { edges { cursor node { userId } } } }"
 )
@@ -79,7 +82,7 @@ async def grow(stores: Stores, size: int) -> None:
             'OCE' || lpad(g::text, 6, '0'), o.name, o.role, o.country_code, o.province_code,
             o.city_code, o.address, o.phone1, o.phone2, o.mobile_carrier, o.mobile_number, o.fax,
             'oce' || g || '@bench.example', o.company_ruc, o.company_name, o.password_hash,
-            o.status, o.version, o.created_at, o.updated_at, o.last_update_at,
+            o.status, o.version, TIMESTAMPTZ '{LAST_YEAR}', o.updated_at, o.last_update_at,
             o.agreement_version, o.agreement_signed_at, o.employee_permission, o.status_reason
         FROM operators o, generate_series((SELECT count(*) FROM operators), {size}) g
         WHERE o.user_id = 'USUARIO01';
@@ -91,6 +94,20 @@ async def grow(stores: Stores, size: int) -> None:
         INSERT INTO annual_updates (operator_id, year, completed_at)
         SELECT id, {YEAR}, now() FROM operators
         WHERE id % 2 = 0 ON CONFLICT DO NOTHING;
+        ANALYZE;
+        """,
+    )
+
+
+async def finish_january(stores: Stores, done: float) -> None:
+    """Marks this year's update done for all but `1 - done` of the operators."""
+    database = stores.database_url.replace("postgresql+asyncpg", "postgresql")
+    await admin_on(
+        database,
+        f"""
+        INSERT INTO annual_updates (operator_id, year, completed_at)
+        SELECT id, {YEAR}, now() FROM operators
+        WHERE random() < {done} ON CONFLICT DO NOTHING;
         ANALYZE;
         """,
     )
@@ -129,20 +146,33 @@ async def main(sizes: list[int], duration: float) -> None:
             for size in sizes:
                 await grow(stores, size)
                 await asyncio.to_thread(measure, server.url, user, staff, size, duration)
+            # The end of January: nearly everybody is done, DUE is sparse.
+            await finish_january(stores, 0.99)
+            await asyncio.to_thread(measure, server.url, user, staff, sizes[-1], duration, ["late"])
         finally:
             stop_server(server)
 
 
 def measure(
-    base: str, user: dict[str, str], staff: dict[str, str], size: int, duration: float
+    base: str,
+    user: dict[str, str],
+    staff: dict[str, str],
+    size: int,
+    duration: float,
+    only: list[str] | None = None,
 ) -> None:
     cases = [
         ("`me`", ME, user),
         ("`operatorHistory` (20)", HISTORY, user),
-        ("`operators(DUE)`, first page", DUE_FIRST_PAGE, staff),
-        ("`operators(DUE)`, page at 90 %", DUE_DEEP_PAGE % deep_cursor(size), staff),
+        ("`operators(DUE)`, first page (half due)", DUE_FIRST_PAGE, staff),
+        ("`operators(DUE)`, page at 90 % (half due)", DUE_DEEP_PAGE % deep_cursor(size), staff),
+        ("late", DUE_FIRST_PAGE, staff),
     ]
     for label, query, headers in cases:
+        if (label == "late") != (only == ["late"]):
+            continue
+        if label == "late":
+            label = "`operators(DUE)`, first page (1 % due)"
         url = graphql_url(base, query)
         answer = httpx.get(url, headers=headers).json()
         assert "errors" not in answer, answer
