@@ -169,8 +169,9 @@ def settle_heap() -> None:
 
     The schema, the catalogs and the imported modules live as long as the process, yet every
     full collection walked them all again: pauses of tens of milliseconds that made up the p99
-    of every request (`me` at 16 connections: p99 133 ms before, 32 ms after; docs/performance.md).
-    Frozen objects are still freed by reference counting; only cycles among them would stay.
+    of every request (`me` at 16 connections: p99 133 ms before, about 30 ms after; see
+    docs/performance.md). Frozen objects are still freed by reference counting; only cycles
+    among them would stay.
     """
     gc.collect()
     gc.freeze()
