@@ -99,19 +99,7 @@ class BodySizeLimit:
     async def _refuse(self, send: Send) -> None:
         HTTP_REQUESTS_REFUSED.labels(reason="body_too_large").inc()
         log.info("request body over %d bytes refused", self.max_bytes)
-        body = too_large_body(self.max_bytes)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"cache-control", b"no-store"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_refusal(send, 413, too_large_body(self.max_bytes))
 
 
 BUDGET_WINDOW_SECONDS: Final = 60
@@ -178,19 +166,26 @@ class RequestBudget:
                 ]
             }
         )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"retry-after", str(retry_after).encode()),
-                    (b"cache-control", b"no-store"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_refusal(send, 429, body, [(b"retry-after", str(retry_after).encode())])
+
+
+async def send_refusal(
+    send: Send, status: int, body: bytes, headers: Sequence[tuple[bytes, bytes]] = ()
+) -> None:
+    """Answers a request refused before the application: a JSON error body, never cached."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def _is_trusted(address: str, trusted: Sequence[ProxyNetwork]) -> bool:

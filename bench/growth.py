@@ -26,7 +26,6 @@ import os
 import sys
 from pathlib import Path
 
-import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,9 +68,7 @@ def login(base: str, identification: str, user_id: str) -> str:
 
 async def grow(stores: Stores, size: int) -> None:
     """Clones operator 1 until there are `size` operators (plus the staff user)."""
-    database = stores.database_url.replace("postgresql+asyncpg", "postgresql")
-    await admin_on(
-        database,
+    await stores.execute(
         f"""
         INSERT INTO operators (registration_type, identification_type, identification_number,
             user_id, name, role, country_code, province_code, city_code, address, phone1, phone2,
@@ -101,9 +98,7 @@ async def grow(stores: Stores, size: int) -> None:
 
 async def finish_january(stores: Stores, done: float) -> None:
     """Marks this year's update done for all but `1 - done` of the operators."""
-    database = stores.database_url.replace("postgresql+asyncpg", "postgresql")
-    await admin_on(
-        database,
+    await stores.execute(
         f"""
         INSERT INTO annual_updates (operator_id, year, completed_at)
         SELECT id, {YEAR}, now() FROM operators
@@ -111,14 +106,6 @@ async def finish_january(stores: Stores, done: float) -> None:
         ANALYZE;
         """,
     )
-
-
-async def admin_on(dsn: str, sql: str) -> None:
-    connection = await asyncpg.connect(dsn)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
 
 
 async def main(sizes: list[int], duration: float) -> None:

@@ -37,6 +37,16 @@ class Stores:
     database_url: str
     redis_prefix: str
 
+    async def execute(self, sql: str) -> None:
+        """Runs SQL in this database (as the admin user)."""
+        connection = await asyncpg.connect(
+            self.database_url.replace("postgresql+asyncpg", "postgresql")
+        )
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
     def environment(self, **extra: str) -> dict[str, str]:
         """The API's variables for these stores; the request budget and the per-address and
         per-user limits are set out of reach, not off."""

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.clock import Clock, clock_for
 from api.domain.catalogs import Catalogs
+from api.domain.errors import DomainError, ErrorCode
 from api.mail.sender import LogMailer, Mailer, SmtpMailer
 from api.persistence.catalog_source import load_catalogs
 from api.persistence.code_store import SecurityCodeStore
@@ -21,7 +22,7 @@ from api.persistence.db import (
     create_read_session_factory,
     create_session_factory,
 )
-from api.persistence.rate_limits import RateLimiter
+from api.persistence.rate_limits import Limit, RateLimiter
 from api.persistence.redis_store import Keys, Redis, create_redis
 from api.persistence.reservations import EmailReservationStore
 from api.persistence.sessions import SessionStore
@@ -60,6 +61,13 @@ class Services:
         """Reads only (autocommit: no BEGIN/ROLLBACK around them); writes use `transaction`."""
         async with self.read_session_factory() as session:
             yield session
+
+    async def spend(self, limit: Limit, subject: str, *, field: str | None = None) -> None:
+        """Counts one event of `limit` for `subject`; over the limit, RATE_LIMITED with the
+        seconds to wait (on `field`)."""
+        state = await self.rate_limiter.hit(limit, subject)
+        if state.exceeded(limit):
+            raise DomainError.single(field, ErrorCode.RATE_LIMITED, retry_after=state.retry_after)
 
     async def close(self) -> None:
         await self.redis.aclose()

@@ -43,9 +43,7 @@ async def spend_deregistration_change(services: Services, operator_id: int) -> N
     limit = Limit(
         "deregistration", services.settings.deregistration_changes_per_hour, window_seconds=HOUR
     )
-    state = await services.rate_limiter.hit(limit, str(operator_id))
-    if state.exceeded(limit):
-        raise DomainError.single(None, ErrorCode.RATE_LIMITED, retry_after=state.retry_after)
+    await services.spend(limit, str(operator_id))
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,9 +29,7 @@ async def check_email_availability(
     services: Services, *, operator: OperatorRow, email: str
 ) -> Availability:
     assert operator.id is not None
-    state = await services.rate_limiter.hit(AVAILABILITY_LIMIT, str(operator.id))
-    if state.exceeded(AVAILABILITY_LIMIT):
-        raise DomainError.single("email", ErrorCode.RATE_LIMITED, retry_after=state.retry_after)
+    await services.spend(AVAILABILITY_LIMIT, str(operator.id), field="email")
     address = normalize_email(
         email, check_deliverability=services.settings.email_check_deliverability
     )
