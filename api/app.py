@@ -1,8 +1,8 @@
 """The Starlette application: `/graphql` (HTTP and WebSocket), `/healthz`, `/readyz`, `/metrics`.
 
 Middleware, outermost first: the request observer (request id, access log, HTTP metrics, server
-span), CORS (only with `CORS_ORIGINS`), the per-client request budget (429), the body size limit
-(413).
+span), CORS (only with `CORS_ORIGINS`), the replay of public answers (api/http_cache.py), the
+per-client request budget (429), the body size limit (413).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from api.domain.messages import error_message, parse_locale
 from api.domain.partners import is_partner_key
 from api.domain.text_safety import contains_unsafe_text
 from api.domain.vocabulary import Locale
+from api.http_cache import PublicAnswerReplay
 from api.http_guards import BodySizeLimit, RequestBudget, scope_client_address
 from api.observability.logs import REQUEST_ID_HEADER, request_id_var
 from api.observability.metrics import metrics_endpoint
@@ -205,6 +206,7 @@ def middleware(settings: Settings, routes: Sequence[str], limiter: RateLimiter) 
                 max_age=600,
             )
         )
+    stack.append(Middleware(PublicAnswerReplay, path=GRAPHQL_PATH))
     if settings.request_budget_per_minute:
         stack.append(
             Middleware(

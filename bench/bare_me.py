@@ -1,6 +1,7 @@
-"""The floor for `me` and `login`: a bare Starlette app doing the same I/O as the API (the session
-read from Redis with its sliding renewal, the operator's row from PostgreSQL; for sign-in, the
-row, the argon2 verification and the new session) and answering the same JSON, with no GraphQL.
+"""The floor for `me` and `login`: a bare Starlette app doing the same I/O as the API (the request
+budget's count in Redis when the budget is on, the session read from Redis with its sliding
+renewal, the operator's row from PostgreSQL; for sign-in, the row, the argon2 verification and
+the new session) and answering the same JSON, with no GraphQL.
 
 Run by bench/me.py as `uvicorn bench.bare_me:app` with the API's environment.
 """
@@ -16,15 +17,28 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from api.app import settle_heap
+from api.http_guards import BUDGET_WINDOW_SECONDS
 from api.persistence.operators import OperatorRepository
+from api.persistence.rate_limits import Limit
 from api.services.container import build_services
 from api.services.passwords import verify_password
 from api.settings import Settings
 
-services = build_services(Settings())
+settings = Settings()
+services = build_services(settings)
+budget = Limit(
+    "budget", max_events=settings.request_budget_per_minute, window_seconds=BUDGET_WINDOW_SECONDS
+)
+
+
+async def spend_budget(request: Request) -> None:
+    """The count the API's request budget makes for every request (api/http_guards.py)."""
+    if settings.request_budget_per_minute and request.client is not None:
+        await services.rate_limiter.hit(budget, request.client.host)
 
 
 async def me(request: Request) -> JSONResponse:
+    await spend_budget(request)
     token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
     session = await services.sessions.resolve(token)
     if session is None:
@@ -47,6 +61,7 @@ async def me(request: Request) -> JSONResponse:
 
 
 async def login(request: Request) -> JSONResponse:
+    await spend_budget(request)
     body = await request.json()
     async with services.reading() as db:
         row = await OperatorRepository(db).by_user_id(body["userId"])

@@ -11,10 +11,12 @@ Starts, in the same run, two single-process uvicorn servers on free local ports:
 
 Checks that both answer the same JSON, then measures each case for `--duration` seconds with
 `--connections` concurrent clients (after a short warm-up): `countries` and
-`cities(provinceCode: "09")`, GraphQL over GET. The load generator is wrk when it is installed
-(`apt-get install -y wrk`), else an asyncio + httpx loop in this process, which on a small machine
-is itself the bottleneck (its numbers are a floor). Prints a Markdown table: requests per second,
-p50 and p99 latency, and the ratio GraphQL / bare.
+`cities(provinceCode: "09")`, GraphQL over GET (after the first, replays of the kept public
+answer: api/http_cache.py) and, with wrk, over POST (executed by Strawberry every time, its
+answer from the per-process answer cache; counted by the request budget). The load generator is
+wrk when it is installed (`apt-get install -y wrk`), else an asyncio + httpx loop in this process,
+which on a small machine is itself the bottleneck (its numbers are a floor). Prints a Markdown
+table: requests per second, p50 and p99 latency, and the ratio GraphQL / bare.
 
 Not run by the test suite.
 """
@@ -38,6 +40,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
+import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -54,6 +57,10 @@ CASES = {
         "/provinces/09/cities",
     ),
 }
+
+GET = "GraphQL, GET (replayed)"
+POST = "GraphQL, POST (executed)"
+BARE = "bare Starlette"
 
 
 @dataclass
@@ -143,6 +150,17 @@ def _milliseconds(text: str) -> float:
     if match is None:
         raise ValueError(text)
     return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def wrk_post_script(body: dict[str, object], directory: Path) -> Path:
+    """A wrk script that POSTs `body` as JSON."""
+    script = directory / f"post-{abs(hash(orjson.dumps(body)))}.lua"
+    script.write_text(
+        'wrk.method = "POST"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f"wrk.body = {orjson.dumps(orjson.dumps(body).decode()).decode()}\n"
+    )
+    return script
 
 
 def run_wrk(
@@ -236,29 +254,37 @@ def main() -> int:
     elif loader == "wrk" and not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install -y wrk)")
 
-    def measure(url: str, duration: float) -> Result:
+    def measure(url: str, duration: float, script: Path | None = None) -> Result:
         if loader == "wrk":
             return run_wrk(
-                url, duration=duration, connections=args.connections, threads=args.threads
+                url,
+                duration=duration,
+                connections=args.connections,
+                threads=args.threads,
+                script=script,
             )
         return run_python(url, duration=duration, connections=args.connections)
 
     graphql_port, bare_port = free_port(), free_port()
+    graphql_base = f"http://127.0.0.1:{graphql_port}"
     with tempfile.TemporaryDirectory() as workdir:
         servers = [start_graphql(graphql_port, Path(workdir)), start_bare(bare_port)]
         try:
             rows = []
             for case, (query, path) in CASES.items():
-                urls = {
-                    "GraphQL": graphql_url(f"http://127.0.0.1:{graphql_port}", query),
-                    "bare Starlette": f"http://127.0.0.1:{bare_port}{path}",
+                targets: dict[str, tuple[str, Path | None]] = {
+                    GET: (graphql_url(graphql_base, query), None),
+                    BARE: (f"http://127.0.0.1:{bare_port}{path}", None),
                 }
-                check_same_json(urls["GraphQL"], urls["bare Starlette"])
+                if loader == "wrk":
+                    post = wrk_post_script({"query": query}, Path(workdir))
+                    targets[POST] = (f"{graphql_base}/graphql", post)
+                check_same_json(targets[GET][0], targets[BARE][0])
                 results = {}
-                for target, url in urls.items():
-                    measure(url, args.warmup)
-                    results[target] = measure(url, args.duration)
-                    print(f"{case:28} {target:15} {results[target]}", file=sys.stderr)
+                for target, (url, script) in targets.items():
+                    measure(url, args.warmup, script)
+                    results[target] = measure(url, args.duration, script)
+                    print(f"{case:28} {target:24} {results[target]}", file=sys.stderr)
                 rows.append((case, results))
         finally:
             for server in servers:
@@ -273,13 +299,19 @@ def main() -> int:
     print("| query | server | req/s | p50 (ms) | p99 (ms) | GraphQL / bare (req/s) |")
     print("|---|---|---:|---:|---:|---:|")
     for case, results in rows:
-        graphql, bare = results["GraphQL"], results["bare Starlette"]
-        for target, result in results.items():
-            ratio = f"{graphql.requests_per_second / bare.requests_per_second:.2f}"
+        bare = results[BARE]
+        for target in (GET, POST, BARE):
+            result = results.get(target)
+            if result is None:
+                continue
+            ratio = (
+                f"{result.requests_per_second / bare.requests_per_second:.2f}"
+                if target != BARE
+                else ""
+            )
             print(
                 f"| `{case}` | {target} | {result.requests_per_second:,.0f} | "
-                f"{result.p50_ms:.2f} | {result.p99_ms:.2f} | "
-                f"{ratio if target == 'GraphQL' else ''} |"
+                f"{result.p50_ms:.2f} | {result.p99_ms:.2f} | {ratio} |"
             )
     return 0
 

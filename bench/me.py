@@ -2,21 +2,21 @@
 and the scale test: the same load on one API process and on two.
 
     apt-get install -y wrk
-    scripts/uv.sh run python bench/me.py --duration 10
+    scripts/uv.sh run python bench/me.py --duration 10              # request budget on
+    scripts/uv.sh run python bench/me.py --duration 10 --no-budget  # REQUEST_BUDGET_PER_MINUTE=0
 
-Uses its own PostgreSQL database and Redis key prefix (bench/support.py); 16 connections.
+Uses its own PostgreSQL database and Redis key prefix (bench/support.py); 16 connections. The
+floor reads the same settings, so it counts the request budget exactly when the API does.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import subprocess
 import sys
 import tempfile
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -25,7 +25,14 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.catalogs import Result, free_port, graphql_url, run_wrk, start  # noqa: E402
+from bench.catalogs import (  # noqa: E402
+    Result,
+    free_port,
+    graphql_url,
+    run_wrk,
+    start,
+    wrk_post_script,
+)
 from bench.support import Stores, bench_stores  # noqa: E402
 
 ME = "{ me { userId name email version } }"
@@ -36,28 +43,20 @@ LOGIN_GRAPHQL = {
 }
 
 
-def lua_post(body: dict[str, object], directory: Path) -> Path:
-    script = directory / f"post-{uuid.uuid4().hex[:6]}.lua"
-    script.write_text(
-        'wrk.method = "POST"\n'
-        'wrk.headers["Content-Type"] = "application/json"\n'
-        f"wrk.body = {json.dumps(json.dumps(body))}\n"
-    )
-    return script
-
-
 def row(name: str, server: str, result: Result, floor: Result | None) -> str:
     ratio = f"{floor.requests_per_second / result.requests_per_second:.2f}" if floor else ""
     return f"| {name} | {server} | {result.requests_per_second:,.0f} | {result.p50_ms:.2f} | {result.p99_ms:.2f} | {ratio} |"
 
 
-async def main(duration: float) -> None:
+async def main(duration: float, *, budget: bool) -> None:
     async with bench_stores() as stores:
-        measure(stores, duration)
+        measure(stores, duration, budget=budget)
 
 
-def measure(stores: Stores, duration: float) -> None:
-    env = {**os.environ, **stores.environment(PYTHONPATH=str(ROOT))}
+def measure(stores: Stores, duration: float, *, budget: bool) -> None:
+    # The floor reads the same settings: with the budget on, it counts each request as the API.
+    extra = {} if budget else {"REQUEST_BUDGET_PER_MINUTE": "0"}
+    env = {**os.environ, **stores.environment(PYTHONPATH=str(ROOT), **extra)}
     processes = []
     workdir = Path(tempfile.mkdtemp())
     try:
@@ -126,10 +125,12 @@ def measure(stores: Stores, duration: float) -> None:
         slow = {**load, "connections": 4}
         login_floor = run_wrk(
             f"{bare}/login",
-            script=lua_post({"userId": "USUARIO01", "password": PASSWORD}, workdir),
+            script=wrk_post_script({"userId": "USUARIO01", "password": PASSWORD}, workdir),
             **slow,
         )  # type: ignore[arg-type]
-        login_api = run_wrk(f"{api}/graphql", script=lua_post(LOGIN_GRAPHQL, workdir), **slow)  # type: ignore[arg-type]
+        login_api = run_wrk(
+            f"{api}/graphql", script=wrk_post_script(LOGIN_GRAPHQL, workdir), **slow
+        )  # type: ignore[arg-type]
         print(row("`login`", "bare Starlette", login_floor, None))
         print(row("`login`", "GraphQL", login_api, login_floor))
 
@@ -161,4 +162,10 @@ if __name__ == "__main__":
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--duration", type=float, default=10)
-    asyncio.run(main(parser.parse_args().duration))
+    parser.add_argument(
+        "--no-budget",
+        action="store_true",
+        help="REQUEST_BUDGET_PER_MINUTE=0 for the API and the floor (default: on, out of reach)",
+    )
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.duration, budget=not arguments.no_budget))

@@ -68,9 +68,13 @@ WEBSOCKET_CONNECTIONS: Final = Gauge(
 )
 GRAPHQL_OPERATIONS: Final = Counter(
     "ecuapass_graphql_operations",
-    "GraphQL operations by root field (or `multiple`, `invalid`), type and outcome: ok, "
-    "user_error (a payload with `errors`), error (GraphQL errors).",
+    "GraphQL operations executed, by root field (or `multiple`, `invalid`), type and outcome: "
+    "ok, user_error (a payload with `errors`), error (GraphQL errors).",
     ("operation", "type", "outcome"),
+)
+PUBLIC_ANSWERS_REPLAYED: Final = Counter(
+    "ecuapass_public_answers_replayed",
+    "Public GET answers (catalogs) served again from this process's copy, not executed.",
 )
 GRAPHQL_OPERATION_DURATION: Final = Histogram(
     "ecuapass_graphql_operation_duration_seconds",

@@ -16,9 +16,10 @@ with a deployment. Three caches follow from that:
   without executing them again. Bounded (`ANSWER_CACHE_SIZE`, oldest dropped first); only
   answers without errors are kept. Every process computes the same answers: nothing is shared.
 - **Documents.** Parsing and validating a query cost about as much as executing a small one, and
-  clients send the same few query texts again and again: the parsed and validated documents of
-  the last `QUERY_CACHE_SIZE` distinct texts are kept (Strawberry's ParserCache and
-  ValidationCache).
+  clients send the same few query texts again and again: the parsed documents of the last
+  `QUERY_CACHE_SIZE` distinct texts are kept (Strawberry's ParserCache), and so are their
+  validation results (`ValidationByText`: Strawberry's ValidationCache finds them by document,
+  and hashing a document walks its whole tree on every request; see documents.py).
 
 The schema takes these extensions as classes or factories (`SCHEMA_EXTENSIONS`): one instance
 per operation, no state in an instance across requests.
@@ -29,17 +30,20 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any, Final
+from typing import Any, Final, Generic, TypeVar
 
 from graphql import (
     ExecutionResult,
+    GraphQLError,
+    GraphQLSchema,
     OperationType,
 )
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.schema.name_converter import NameConverter
+from strawberry.schema.schema import validate_document
 from strawberry.types.base import get_object_definition
 
 from api.domain.vocabulary import Locale
@@ -68,30 +72,39 @@ def public_root_fields(names: NameConverter) -> frozenset[str]:
     return frozenset({*catalog_fields, _TYPENAME})
 
 
-AnswerKey = tuple[str, str | None, str | None, Locale]
-"""Query text, operation name, variables (canonical JSON) and language of a public query."""
+K = TypeVar("K")
+V = TypeVar("V")
 
 
-class AnswerCache:
-    """Answers of public queries, bounded: when full, the oldest is dropped."""
+class BoundedCache(Generic[K, V]):
+    """A map of at most `maxsize` entries: when full, the oldest is dropped. The keys come from
+    clients (query texts), so it must not grow with them."""
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
-        self._answers: dict[AnswerKey, ExecutionResult] = {}
+        self._entries: dict[K, V] = {}
 
-    def get(self, key: AnswerKey) -> ExecutionResult | None:
-        return self._answers.get(key)
+    def get(self, key: K) -> V | None:
+        return self._entries.get(key)
 
-    def remember(self, key: AnswerKey, answer: ExecutionResult) -> None:
-        if key not in self._answers and len(self._answers) >= self.maxsize:
-            del self._answers[next(iter(self._answers))]
-        self._answers[key] = answer
+    def remember(self, key: K, value: V) -> None:
+        if key not in self._entries and len(self._entries) >= self.maxsize:
+            del self._entries[next(iter(self._entries))]
+        self._entries[key] = value
 
     def __len__(self) -> int:
-        return len(self._answers)
+        return len(self._entries)
 
 
-ANSWERS: Final = AnswerCache(ANSWER_CACHE_SIZE)
+AnswerKey = tuple[str, str | None, str | None, Locale]
+"""Query text, operation name, variables (canonical JSON) and language of a public query."""
+
+ANSWERS: Final = BoundedCache[AnswerKey, ExecutionResult](ANSWER_CACHE_SIZE)
+
+ValidationKey = tuple[GraphQLSchema, str, tuple[type, ...]]
+"""Schema, query text and validation rules: the document is always the parse of that text."""
+
+VALIDATIONS: Final = BoundedCache[ValidationKey, list[GraphQLError]](QUERY_CACHE_SIZE)
 
 
 def _canonical(variables: dict[str, Any] | None) -> str | None:
@@ -167,12 +180,35 @@ class PublicCatalogCaching(SchemaExtension):
         return self._is_public_query()
 
 
+class ValidationByText(SchemaExtension):
+    """Validation results by query text, as Strawberry's ValidationCache keeps them by document.
+
+    A text's hash is computed once and kept in the string; a document's walks the whole tree on
+    every lookup. The results are the same: the document is the parse of the text (the parser
+    cache's, with the same options), validated against the same schema and rules."""
+
+    def on_validate(self) -> Iterator[None]:
+        execution = self.execution_context
+        document = execution.graphql_document
+        if execution.query is not None and document is not None:
+            schema = execution.schema._schema
+            rules = tuple(execution.validation_rules)
+            key = (schema, execution.query, rules)
+            errors = VALIDATIONS.get(key)
+            if errors is None:
+                errors = validate_document(schema, document, rules)
+                VALIDATIONS.remember(key, errors)
+            # Strawberry validates only when no extension has given the errors yet.
+            execution.pre_execution_errors = errors
+        yield
+
+
 SCHEMA_EXTENSIONS: Final[tuple[type[SchemaExtension] | Callable[[], SchemaExtension], ...]] = (
     PublicCatalogCaching,
     # Factories, not instances: an instance would be shared by every request. The caches
-    # themselves live at module level in Strawberry, keyed by size.
+    # themselves live at module level (Strawberry's is keyed by size).
     lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
-    lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
+    ValidationByText,
     # Counts and times each operation for /metrics (api/observability/graphql.py).
     OperationMetrics,
 )

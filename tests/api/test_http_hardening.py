@@ -433,6 +433,18 @@ async def test_the_budget_is_per_client_and_probes_do_not_spend_it(budgeted: Ser
     assert (await catalog_call(budgeted, "10.2.0.3")).status_code == 200
 
 
+async def test_replayed_public_answers_do_not_spend_the_budget(budgeted: Server) -> None:
+    headers = {"X-Forwarded-For": "10.4.0.1"}
+    query = {"query": '{ budgetFree: cities(provinceCode: "10") { code } }'}
+    async with httpx.AsyncClient(base_url=budgeted.url, timeout=30) as http:
+        # The first is executed and counted; its repeats are replays of the kept answer.
+        for _ in range(BUDGET * 2):
+            assert (await http.get("/graphql", params=query, headers=headers)).status_code == 200
+    for _ in range(BUDGET - 1):
+        assert (await catalog_call(budgeted, "10.4.0.1")).status_code == 200
+    assert (await catalog_call(budgeted, "10.4.0.1")).status_code == 429
+
+
 async def test_a_websocket_over_the_budget_is_refused_at_the_handshake(budgeted: Server) -> None:
     for _ in range(BUDGET):
         await catalog_call(budgeted, "10.3.0.1")

@@ -19,7 +19,6 @@ import httpx
 import pytest
 import websockets
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
-from prometheus_client.parser import text_string_to_metric_families
 from websockets.asyncio.client import ClientConnection
 
 from api.observability.tracing import configure_tracing, current_tracer
@@ -37,6 +36,7 @@ from tests.api.conftest import (
     stop_server,
 )
 from tests.api.test_modify import AVAILABILITY, MODIFY, REQUEST_CODE, code_from, form
+from tests.support.metrics import metric
 
 LOGOUT = "mutation { logout { errors { code } } }"
 LOGIN = """mutation($i: String!, $u: String!, $p: String!) {
@@ -87,15 +87,6 @@ async def eventually(check: Any, within: float = 5.0) -> Any:
         if found or time.monotonic() > deadline:
             return found
         await asyncio.sleep(0.05)
-
-
-def metric(text: str, name: str, **labels: str) -> float:
-    """The value of one sample of the exposition (0 when absent)."""
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
-                return float(sample.value)
-    return 0.0
 
 
 async def graphql(

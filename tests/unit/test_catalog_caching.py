@@ -7,7 +7,7 @@ import pytest
 from graphql import ExecutionResult, OperationDefinitionNode, parse
 
 from api.domain.vocabulary import Locale
-from api.resolvers.caching import AnswerCache, public_root_fields
+from api.resolvers.caching import AnswerKey, BoundedCache, public_root_fields
 from api.resolvers.documents import root_field_names
 from api.schema.root import schema
 
@@ -51,7 +51,7 @@ def test_any_other_root_field_makes_the_query_private(query: str) -> None:
 
 
 def test_kept_answers_are_bounded_oldest_dropped_first() -> None:
-    answers = AnswerCache(maxsize=2)
+    answers = BoundedCache[AnswerKey, ExecutionResult](maxsize=2)
     keys = [(f"{{ q{n} }}", None, None, Locale.ES) for n in range(3)]
     for n, key in enumerate(keys):
         answers.remember(key, ExecutionResult(data={"n": n}))

@@ -1,0 +1,51 @@
+"""What the per-request extensions read of a parsed document is computed once per document, and
+validation results are kept by query text without mixing schemas."""
+
+from __future__ import annotations
+
+import gc
+
+from graphql import parse
+
+from api.resolvers import documents
+from api.resolvers.caching import VALIDATIONS
+from api.resolvers.documents import document_facts, selected_operation
+from api.schema.root import build_schema
+
+INTROSPECTION = "{ __schema { queryType { name } } }"
+
+
+def test_the_facts_of_a_document_are_computed_once_and_dropped_with_it() -> None:
+    document = parse(
+        'query A { countries { code } } query B { cities(provinceCode: "09") { code } }'
+    )
+    facts = document_facts(document)
+
+    assert document_facts(document) is facts
+    assert facts.string_literals == ("09",)
+    assert selected_operation(document, "B")[1] == frozenset({"cities"})
+    entries = len(documents._FACTS)
+
+    del document, facts
+    gc.collect()
+
+    assert len(documents._FACTS) == entries - 1
+
+
+def test_equal_documents_parsed_apart_each_get_their_own_correct_facts() -> None:
+    first, second = parse("{ me { name } }"), parse("{ me { name } }")
+
+    assert document_facts(first) is not document_facts(second)
+    assert selected_operation(second, None)[1] == frozenset({"me"})
+
+
+async def test_validation_results_are_kept_by_text_and_never_shared_between_schemas() -> None:
+    development, production = build_schema(production=False), build_schema(production=True)
+
+    for _ in range(2):  # the second round is answered from the kept results
+        assert (await development.execute(INTROSPECTION)).errors is None
+        refused = await production.execute(INTROSPECTION)
+        assert refused.errors is not None
+        assert "introspection" in refused.errors[0].message.lower()
+
+    assert len(VALIDATIONS) >= 2
