@@ -26,6 +26,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.domain.errors import ErrorCode, FieldError
@@ -96,6 +97,14 @@ class EcuapassGraphQL(GraphQL[Context, None]):
         self.services = services
         self.hub = hub
         self.trusted_proxies = tuple(trusted_proxies)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """GraphiQL for a browser's GET without a query, but not for a GET that names a persisted
+        query by its hash (`extensions`): that one is an operation."""
+        return (
+            super().should_render_graphql_ide(request)
+            and request.query_params.get("extensions") is None
+        )
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)

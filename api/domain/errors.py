@@ -59,6 +59,9 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "RATE_LIMITED"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     SUBSCRIBER_TOO_SLOW = "SUBSCRIBER_TOO_SLOW"
+    # Automatic persisted queries (the client sends a query's hash instead of its text)
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+    PERSISTED_QUERY_INVALID = "PERSISTED_QUERY_INVALID"
 
 
 @dataclass(frozen=True, slots=True)

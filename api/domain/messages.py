@@ -251,6 +251,20 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
             "after: {cursor} to continue without losing events."
         ),
     },
+    ErrorCode.PERSISTED_QUERY_NOT_FOUND: {
+        Locale.ES: "La consulta de ese hash no se conoce aquí: envíela de nuevo con su texto.",
+        Locale.EN: "The query of that hash is not known here: send it again with its text.",
+    },
+    ErrorCode.PERSISTED_QUERY_INVALID: {
+        Locale.ES: (
+            "persistedQuery debe tener version 1 y el sha256Hash (64 caracteres hexadecimales) "
+            "del texto de la consulta."
+        ),
+        Locale.EN: (
+            "persistedQuery must have version 1 and the sha256Hash (64 hexadecimal characters) "
+            "of the query text."
+        ),
+    },
 }
 
 _INFO: Mapping[InfoMessage, Mapping[Locale, str]] = {

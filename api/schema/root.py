@@ -165,16 +165,22 @@ class Mutation(OperatorMutations, LifecycleMutations, PartnerKeyMutations):
 # parsing/validation done once per distinct query text: see api/resolvers/caching.py.
 from api.resolvers.caching import SCHEMA_EXTENSIONS  # noqa: E402
 from api.resolvers.limits import limit_extensions  # noqa: E402
+from api.resolvers.persisted_queries import PersistedQueries  # noqa: E402
 
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:
     """The schema with its protective extensions; production also hides introspection and masks
-    unexpected errors. The SDL is the same either way."""
+    unexpected errors. The SDL is the same either way. Persisted queries come first: they supply
+    the query text everything after them reads."""
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=[*limit_extensions(production=production), *SCHEMA_EXTENSIONS],
+        extensions=[
+            PersistedQueries,
+            *limit_extensions(production=production),
+            *SCHEMA_EXTENSIONS,
+        ],
     )
 
 

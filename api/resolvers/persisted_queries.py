@@ -1,0 +1,90 @@
+"""Automatic persisted queries, Apollo's protocol: a client may send the SHA-256 of a query text
+instead of the text.
+
+A request carries `extensions.persistedQuery = {"version": 1, "sha256Hash": "<64 hex>"}` (in the
+JSON body, or as the `extensions` parameter of a GET):
+
+- with the query text too, the hash must be the text's; the text is executed and kept;
+- without it, the kept text of that hash is executed; a hash this process does not know is
+  answered with the error code PERSISTED_QUERY_NOT_FOUND, and the client sends the text again
+  (Apollo Client's persisted-queries link, and others, do so by themselves).
+
+What it buys: short GET URLs for the catalog queries (a CDN or the browser then keeps the
+answer), and a few kilobytes less per request for the larger form queries on a phone. Texts
+are kept per process (at most `KEPT_QUERIES`, each at most `KEPT_QUERY_MAX_BYTES`, oldest
+dropped first): nothing a client sends can grow a shared store, and a process that does not
+know a hash costs the client one round trip. Everything else — limits, validation, mutations
+refused over GET — applies to the kept text as to one sent in full.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from typing import Final
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from api.domain.errors import ErrorCode, FieldError
+from api.domain.messages import error_message
+from api.domain.vocabulary import Locale
+from api.resolvers.caching import BoundedCache
+
+KEPT_QUERIES: Final = 512
+KEPT_QUERY_MAX_BYTES: Final = 32 * 1024
+PROTOCOL_VERSION: Final = 1
+_SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}")
+
+KEPT: Final = BoundedCache[str, str](KEPT_QUERIES)
+"""Query texts by the hex SHA-256 of their UTF-8 bytes."""
+
+
+def query_hash(query: str) -> str:
+    return hashlib.sha256(query.encode("utf-8")).hexdigest()
+
+
+class PersistedQueryRefused(GraphQLError):
+    """A refusal before parsing: a GraphQL error with a code, in the caller's language."""
+
+    def __init__(self, code: ErrorCode, locale: Locale) -> None:
+        super().__init__(
+            error_message(FieldError(None, code), locale), extensions={"code": code.value}
+        )
+
+
+class PersistedQueries(SchemaExtension):
+    """Puts the kept text of a hash in place of a missing query, and keeps the texts sent with
+    their hash. First of the schema's extensions: it runs before anything reads the query."""
+
+    def on_operation(self) -> Iterator[None]:
+        execution = self.execution_context
+        extensions = execution.operation_extensions or {}
+        persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
+        if persisted is not None:
+            locale = getattr(execution.context, "locale", Locale.ES)
+            sha256 = _valid_hash(persisted)
+            if sha256 is None:
+                raise PersistedQueryRefused(ErrorCode.PERSISTED_QUERY_INVALID, locale)
+            if execution.query:
+                if query_hash(execution.query) != sha256:
+                    raise PersistedQueryRefused(ErrorCode.PERSISTED_QUERY_INVALID, locale)
+                if len(execution.query.encode("utf-8")) <= KEPT_QUERY_MAX_BYTES:
+                    KEPT.remember(sha256, execution.query)
+            else:
+                kept = KEPT.get(sha256)
+                if kept is None:
+                    raise PersistedQueryRefused(ErrorCode.PERSISTED_QUERY_NOT_FOUND, locale)
+                execution.query = kept
+        yield
+
+
+def _valid_hash(persisted: object) -> str | None:
+    """The lower-case hash of a well-formed `persistedQuery`, else None."""
+    if not isinstance(persisted, dict) or persisted.get("version") != PROTOCOL_VERSION:
+        return None
+    sha256 = persisted.get("sha256Hash")
+    if not isinstance(sha256, str) or not _SHA256_HEX.fullmatch(sha256.lower()):
+        return None
+    return sha256.lower()
