@@ -93,9 +93,9 @@ class PublicAnswerReplay:
         async def keeping_send(message: Message) -> None:
             nonlocal headers, size
             if message["type"] == "http.response.start":
-                raw = tuple((bytes(name), bytes(value)) for name, value in message["headers"])
+                raw = message["headers"]
                 if message["status"] == 200 and (_CACHE_CONTROL, _PUBLIC) in raw:
-                    headers = raw
+                    headers = tuple((bytes(name), bytes(value)) for name, value in raw)
             elif message["type"] == "http.response.body" and headers is not None:
                 chunk = bytes(message.get("body", b""))
                 size += len(chunk)
