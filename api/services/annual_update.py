@@ -85,6 +85,11 @@ async def list_operators(
     completed = exists().where(
         col(AnnualUpdateRow.operator_id) == col(OperatorRow.id), col(AnnualUpdateRow.year) == year
     )
+    if after_id is not None:
+        # Implied by the join, but PostgreSQL does not carry it over: without it, a page deep in
+        # the list reads this year's updates from the first operator on (45,000 index entries
+        # for a page at 90 % of 100,000 operators, 17 ms; with it, 0.2 ms).
+        completed = completed.where(col(AnnualUpdateRow.operator_id) > after_id)
     owes = (
         (col(OperatorRow.role) == Role.USER.value)
         & col(OperatorRow.registration_type).in_(covered_types)

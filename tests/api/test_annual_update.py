@@ -14,7 +14,9 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from api.domain.lifecycle import AnnualUpdateStatus, local
 from api.domain.vocabulary import Role
+from api.services.annual_update import list_operators
 from api.services.container import Services
 from tests.api.conftest import (
     ROOT,
@@ -217,3 +219,31 @@ async def test_staff_reactivate_a_disabled_operator_with_a_reason(
         "operation": "REACTIVATE",
         "actor": {"kind": "STAFF", "userId": "SENAE.STAFF"},
     }
+
+
+async def test_staff_pages_through_a_status_list_without_losing_or_repeating_anyone(
+    services: Services,
+) -> None:
+    today = local(services.clock.now())
+    status = AnnualUpdateStatus.DUE if today.month == 1 else AnnualUpdateStatus.OVERDUE
+    user_ids = [f"PAGED{n:02}" for n in range(7)]
+    for user_id in user_ids:
+        await make_operator(services, user_id=user_id, email=f"{user_id.lower()}@correo.example")
+        await registered_in(services, user_id, datetime(today.year - 1, 6, 1, tzinfo=UTC))
+    for user_id in user_ids[1::2]:
+        await completed(services, user_id, today.year)
+
+    seen: list[str] = []
+    after: int | None = None
+    while True:
+        page = await list_operators(services, status=status, first=2, after_id=after)
+        seen += [row.user_id for row in page.operators]
+        if not page.has_next_page:
+            break
+        after = page.operators[-1].id
+
+    assert seen == user_ids[0::2]
+    up_to_date = await list_operators(
+        services, status=AnnualUpdateStatus.UP_TO_DATE, first=50, after_id=None
+    )
+    assert [row.user_id for row in up_to_date.operators] == user_ids[1::2]
