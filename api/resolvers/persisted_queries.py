@@ -64,7 +64,7 @@ class PersistedQueries(SchemaExtension):
         persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
         if persisted is not None:
             locale = getattr(execution.context, "locale", Locale.ES)
-            sha256 = _valid_hash(persisted)
+            sha256 = requested_hash(persisted)
             if sha256 is None:
                 raise PersistedQueryRefused(ErrorCode.PERSISTED_QUERY_INVALID, locale)
             if execution.query:
@@ -80,9 +80,13 @@ class PersistedQueries(SchemaExtension):
         yield
 
 
-def _valid_hash(persisted: object) -> str | None:
+def requested_hash(persisted: object) -> str | None:
     """The lower-case hash of a well-formed `persistedQuery`, else None."""
-    if not isinstance(persisted, dict) or persisted.get("version") != PROTOCOL_VERSION:
+    if not isinstance(persisted, dict):
+        return None
+    version = persisted.get("version")
+    # JSON `true` is not version 1, though Python's True == 1.
+    if isinstance(version, bool) or version != PROTOCOL_VERSION:
         return None
     sha256 = persisted.get("sha256Hash")
     if not isinstance(sha256, str) or not _SHA256_HEX.fullmatch(sha256.lower()):
