@@ -27,10 +27,10 @@ from typing import Final
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from api.domain.errors import ErrorCode, FieldError
-from api.domain.messages import error_message
+from api.domain.errors import DomainError, ErrorCode
 from api.domain.vocabulary import Locale
 from api.resolvers.caching import BoundedCache
+from api.resolvers.errors import as_graphql_error
 
 KEPT_QUERIES: Final = 512
 KEPT_QUERY_MAX_BYTES: Final = 32 * 1024
@@ -39,19 +39,6 @@ _SHA256_HEX: Final = re.compile(r"[0-9a-f]{64}")
 
 KEPT: Final = BoundedCache[str, str](KEPT_QUERIES)
 """Query texts by the hex SHA-256 of their UTF-8 bytes."""
-
-
-def query_hash(query: str) -> str:
-    return hashlib.sha256(query.encode("utf-8")).hexdigest()
-
-
-class PersistedQueryRefused(GraphQLError):
-    """A refusal before parsing: a GraphQL error with a code, in the caller's language."""
-
-    def __init__(self, code: ErrorCode, locale: Locale) -> None:
-        super().__init__(
-            error_message(FieldError(None, code), locale), extensions={"code": code.value}
-        )
 
 
 class PersistedQueries(SchemaExtension):
@@ -66,18 +53,24 @@ class PersistedQueries(SchemaExtension):
             locale = getattr(execution.context, "locale", Locale.ES)
             sha256 = requested_hash(persisted)
             if sha256 is None:
-                raise PersistedQueryRefused(ErrorCode.PERSISTED_QUERY_INVALID, locale)
+                raise _refusal(ErrorCode.PERSISTED_QUERY_INVALID, locale)
             if execution.query:
-                if query_hash(execution.query) != sha256:
-                    raise PersistedQueryRefused(ErrorCode.PERSISTED_QUERY_INVALID, locale)
-                if len(execution.query.encode("utf-8")) <= KEPT_QUERY_MAX_BYTES:
+                text = execution.query.encode("utf-8")
+                if hashlib.sha256(text).hexdigest() != sha256:
+                    raise _refusal(ErrorCode.PERSISTED_QUERY_INVALID, locale)
+                if len(text) <= KEPT_QUERY_MAX_BYTES:
                     KEPT.remember(sha256, execution.query)
             else:
                 kept = KEPT.get(sha256)
                 if kept is None:
-                    raise PersistedQueryRefused(ErrorCode.PERSISTED_QUERY_NOT_FOUND, locale)
+                    raise _refusal(ErrorCode.PERSISTED_QUERY_NOT_FOUND, locale)
                 execution.query = kept
         yield
+
+
+def _refusal(code: ErrorCode, locale: Locale) -> GraphQLError:
+    """Refused before parsing, as any query's refusal: the code in the caller's language."""
+    return as_graphql_error(DomainError.single(None, code), locale)
 
 
 def requested_hash(persisted: object) -> str | None:
@@ -89,6 +82,7 @@ def requested_hash(persisted: object) -> str | None:
     if isinstance(version, bool) or version != PROTOCOL_VERSION:
         return None
     sha256 = persisted.get("sha256Hash")
-    if not isinstance(sha256, str) or not _SHA256_HEX.fullmatch(sha256.lower()):
+    if not isinstance(sha256, str):
         return None
-    return sha256.lower()
+    sha256 = sha256.lower()
+    return sha256 if _SHA256_HEX.fullmatch(sha256) else None

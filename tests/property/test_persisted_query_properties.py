@@ -3,10 +3,12 @@ is either refused (None) or read as one lower-case SHA-256, and never raises."""
 
 from __future__ import annotations
 
+import hashlib
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.resolvers.persisted_queries import query_hash, requested_hash
+from api.resolvers.persisted_queries import requested_hash
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -16,6 +18,11 @@ JSON = st.recursive(
     max_leaves=12,
 )
 HEX = "0123456789abcdef"
+
+
+def query_hash(query: str) -> str:
+    """What a client sends: the hex SHA-256 of the query text's UTF-8 bytes."""
+    return hashlib.sha256(query.encode("utf-8")).hexdigest()
 
 
 @given(JSON)
