@@ -51,6 +51,10 @@ class Settings(BaseSettings):
 
     environment: Environment = Environment.DEVELOPMENT
     database_url: str = "sqlite+aiosqlite:///./ecuapass.db"
+    # PostgreSQL connections each process keeps open (opened as needed, then kept); a request
+    # beyond them waits up to 5 s for one. Processes x pool size must fit the server's
+    # max_connections (100 by default).
+    database_pool_size: Annotated[int, Field(ge=1, le=200)] = 20
     # Unset means the in-process Redis-compatible store of the zero-setup mode.
     redis_url: str | None = None
     redis_key_prefix: str = "ecuapass:"

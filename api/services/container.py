@@ -91,7 +91,7 @@ def build_mailer(settings: Settings) -> Mailer:
 
 
 def build_services(settings: Settings) -> Services:
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
     redis = create_redis(settings.redis_url)
     # The in-process store of the zero-setup mode must be shared: its data lives in the object.
     blocking_redis = (

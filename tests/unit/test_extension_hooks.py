@@ -1,0 +1,161 @@
+"""Extension hooks prepared once per class run exactly as Strawberry runs them: same hooks, same
+order, same answers, and hooks already entered are left again when a later one fails."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+import strawberry
+from strawberry.extensions import SchemaExtension
+
+from api.resolvers.extension_hooks import PreparedHooksSchema, plan_for, prepare_hook
+from api.schema.root import build_schema
+
+EVENTS: list[str] = []
+
+
+class SyncGenerator(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        EVENTS.append("sync:operation:enter")
+        yield
+        EVENTS.append("sync:operation:exit")
+
+    def on_execute(self) -> Iterator[None]:
+        EVENTS.append("sync:execute:enter")
+        yield
+        EVENTS.append("sync:execute:exit")
+
+
+class AsyncGenerator(SchemaExtension):
+    async def on_operation(self) -> AsyncIterator[None]:
+        EVENTS.append("async:operation:enter")
+        yield
+        EVENTS.append("async:operation:exit")
+
+    async def on_parse(self) -> AsyncIterator[None]:
+        EVENTS.append("async:parse:enter")
+        yield
+        EVENTS.append("async:parse:exit")
+
+
+class Callables(SchemaExtension):
+    async def on_validate(self) -> None:  # type: ignore[override]
+        EVENTS.append("coroutine:validate")
+
+    def on_execute(self) -> None:  # type: ignore[override]
+        EVENTS.append("function:execute")
+
+
+class AnswersItself(SchemaExtension):
+    """Sets the result before execution, as the catalog cache does."""
+
+    def on_execute(self) -> Iterator[None]:
+        if self.execution_context.query == "{ cached }":
+            self.execution_context.result = strawberry.types.ExecutionResult(
+                data={"cached": "from the extension"}, errors=None
+            )
+        yield
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def hello(self) -> str:
+        return "hola"
+
+    @strawberry.field
+    def cached(self) -> str:
+        return "from the resolver"
+
+    @strawberry.field
+    def broken(self) -> str:
+        raise ValueError("roto")
+
+
+EXTENSIONS = [SyncGenerator, AsyncGenerator, Callables, AnswersItself]
+
+
+async def run(schema: strawberry.Schema, query: str) -> tuple[object, list[str]]:
+    EVENTS.clear()
+    result = await schema.execute(query)
+    errors = [error.message for error in result.errors or ()]
+    return (result.data, errors), list(EVENTS)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["{ hello }", "{ cached }", "{ broken }", "{ nope }", "{ hello"],
+    ids=["answered", "answered-by-extension", "resolver-error", "invalid", "unparsable"],
+)
+async def test_prepared_hooks_run_as_strawberry_runs_them(query: str) -> None:
+    strawberry_schema = strawberry.Schema(query=Query, extensions=EXTENSIONS)
+    prepared_schema = PreparedHooksSchema(query=Query, extensions=EXTENSIONS)
+
+    expected = await run(strawberry_schema, query)
+    got = await run(prepared_schema, query)
+
+    assert got == expected
+    assert got[1], "the hooks ran"
+
+
+def test_a_hook_kept_from_schema_extension_is_not_prepared() -> None:
+    assert prepare_hook(SyncGenerator, "on_parse") is None
+    assert prepare_hook(SyncGenerator, "on_operation") is not None
+
+
+def test_each_list_of_extension_classes_is_planned_once() -> None:
+    types = (SyncGenerator, Callables)
+    plan = plan_for(types)
+
+    assert plan_for(types) is plan
+    assert [position for position, *_ in plan["on_execute"]] == [0, 1]
+    assert plan["on_parse"] == ()
+
+
+class Cleans(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        EVENTS.append("cleans:enter")
+        try:
+            yield
+        finally:
+            EVENTS.append("cleans:left")
+
+
+class AsyncCleans(SchemaExtension):
+    async def on_operation(self) -> AsyncIterator[None]:
+        EVENTS.append("async-cleans:enter")
+        try:
+            yield
+        finally:
+            EVENTS.append("async-cleans:left")
+
+
+class Fails(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        raise RuntimeError("no")
+        yield  # pragma: no cover
+
+
+async def test_hooks_entered_before_a_failing_one_are_left_again() -> None:
+    schema = PreparedHooksSchema(query=Query, extensions=[Cleans, AsyncCleans, Fails])
+    EVENTS.clear()
+
+    result = await schema.execute("{ hello }")
+
+    assert [error.message for error in result.errors or ()] == ["no"]
+    assert EVENTS == [
+        "cleans:enter",
+        "async-cleans:enter",
+        "async-cleans:left",
+        "cleans:left",
+    ]
+
+
+async def test_the_api_schema_runs_its_extensions_through_prepared_hooks() -> None:
+    schema = build_schema()
+
+    result = await schema.execute("{ __typename }")
+
+    assert isinstance(schema, PreparedHooksSchema)
+    assert result.data == {"__typename": "Query"}
