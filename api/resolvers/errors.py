@@ -82,12 +82,16 @@ class DependencyErrors(MaskErrors):
     mask_unexpected: bool = False
 
     def __init__(self) -> None:
+        # A class method, not a method of this instance: MaskErrors keeps the function, and a
+        # bound method would make a reference cycle that keeps the whole request alive until
+        # the garbage collector runs (api/resolvers/execution.py).
         super().__init__(should_mask_error=self._should_mask, error_message="Error inesperado.")
 
-    def _should_mask(self, error: GraphQLError) -> bool:
+    @classmethod
+    def _should_mask(cls, error: GraphQLError) -> bool:
         if isinstance(error.original_error, UNAVAILABLE):
             return True
-        return self.mask_unexpected and is_unexpected(error)
+        return cls.mask_unexpected and is_unexpected(error)
 
     def _process_result(self, result: object) -> None:
         # Strawberry checks the result against a runtime Protocol, which costs every request

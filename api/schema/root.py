@@ -164,7 +164,7 @@ class Mutation(OperatorMutations, LifecycleMutations, PartnerKeyMutations):
 # Caching of the public catalogs: HTTP Cache-Control on GET answers, answers kept per process,
 # parsing/validation done once per distinct query text: see api/resolvers/caching.py.
 from api.resolvers.caching import SCHEMA_EXTENSIONS  # noqa: E402
-from api.resolvers.extension_hooks import PreparedHooksSchema  # noqa: E402
+from api.resolvers.execution import EcuapassSchema  # noqa: E402
 from api.resolvers.limits import limit_extensions  # noqa: E402
 from api.resolvers.persisted_queries import PersistedQueries  # noqa: E402
 
@@ -173,7 +173,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
     """The schema with its protective extensions; production also hides introspection and masks
     unexpected errors. The SDL is the same either way. Persisted queries come first: they supply
     the query text everything after them reads."""
-    return PreparedHooksSchema(
+    return EcuapassSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

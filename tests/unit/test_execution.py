@@ -3,13 +3,16 @@ order, same answers, and hooks already entered are left again when a later one f
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+import gc
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 import strawberry
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension
 
-from api.resolvers.extension_hooks import PreparedHooksSchema, plan_for, prepare_hook
+from api.resolvers.caching import ValidationByText
+from api.resolvers.execution import EcuapassSchema, plan_for, prepare_hook
 from api.schema.root import build_schema
 
 EVENTS: list[str] = []
@@ -72,6 +75,18 @@ class Query:
     def broken(self) -> str:
         raise ValueError("roto")
 
+    @strawberry.field
+    async def together(self, info: strawberry.Info) -> list[int]:
+        """Uses the executor's helpers, which reach it through a weak reference."""
+
+        async def number(value: int) -> int:
+            await asyncio.sleep(0)
+            return value
+
+        helpers = info._raw_info.async_helpers
+        helpers.track([number(0)])
+        return await helpers.gather([number(1), number(2)])
+
 
 EXTENSIONS = [SyncGenerator, AsyncGenerator, Callables, AnswersItself]
 
@@ -85,12 +100,12 @@ async def run(schema: strawberry.Schema, query: str) -> tuple[object, list[str]]
 
 @pytest.mark.parametrize(
     "query",
-    ["{ hello }", "{ cached }", "{ broken }", "{ nope }", "{ hello"],
-    ids=["answered", "answered-by-extension", "resolver-error", "invalid", "unparsable"],
+    ["{ hello }", "{ cached }", "{ broken }", "{ nope }", "{ hello", "{ together }"],
+    ids=["answered", "answered-by-extension", "resolver-error", "invalid", "unparsable", "helpers"],
 )
 async def test_prepared_hooks_run_as_strawberry_runs_them(query: str) -> None:
     strawberry_schema = strawberry.Schema(query=Query, extensions=EXTENSIONS)
-    prepared_schema = PreparedHooksSchema(query=Query, extensions=EXTENSIONS)
+    prepared_schema = EcuapassSchema(query=Query, extensions=EXTENSIONS)
 
     expected = await run(strawberry_schema, query)
     got = await run(prepared_schema, query)
@@ -138,7 +153,7 @@ class Fails(SchemaExtension):
 
 
 async def test_hooks_entered_before_a_failing_one_are_left_again() -> None:
-    schema = PreparedHooksSchema(query=Query, extensions=[Cleans, AsyncCleans, Fails])
+    schema = EcuapassSchema(query=Query, extensions=[Cleans, AsyncCleans, Fails])
     EVENTS.clear()
 
     result = await schema.execute("{ hello }")
@@ -157,5 +172,39 @@ async def test_the_api_schema_runs_its_extensions_through_prepared_hooks() -> No
 
     result = await schema.execute("{ __typename }")
 
-    assert isinstance(schema, PreparedHooksSchema)
+    assert isinstance(schema, EcuapassSchema)
     assert result.data == {"__typename": "Query"}
+
+
+# Validation makes cycles of its own, once per query text with these.
+CACHES: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+    lambda: ParserCache(maxsize=8),
+    ValidationByText,
+]
+
+
+async def test_an_executed_request_leaves_no_reference_cycle() -> None:
+    schema = EcuapassSchema(query=Query, extensions=CACHES)
+    await schema.execute("{ hello together }")
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            result = await schema.execute("{ hello together }")
+            assert result.data == {"hello": "hola", "together": [1, 2]}
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+async def test_strawberry_s_own_executor_left_a_cycle_per_request() -> None:
+    """Why the schema brings its own executor: the same request on Strawberry's."""
+    schema = strawberry.Schema(query=Query, extensions=CACHES)
+    await schema.execute("{ hello together }")
+    gc.collect()
+    gc.disable()
+    try:
+        await schema.execute("{ hello together }")
+        assert gc.collect() > 0
+    finally:
+        gc.enable()
