@@ -37,6 +37,25 @@ from bench.support import Stores, bench_stores  # noqa: E402
 
 ME = "{ me { userId name email version } }"
 PASSWORD = "Clave-Segura-2027"
+# The bench's database made ready: migrated, with the one operator the requests sign in as.
+SETUP = (
+    ["migrate"],
+    [
+        "create-user",
+        "--registration-type",
+        "GENERAL_USER",
+        "--identification",
+        "0912345675001",
+        "--user-id",
+        "USUARIO01",
+        "--name",
+        "Ana Lucía González Vera",
+        "--email",
+        "ana@bench.example",
+        "--password",
+        PASSWORD,
+    ],
+)
 LOGIN_GRAPHQL = {
     "query": 'mutation($u: String!, $p: String!) { login(identification: "0912345675001", userId: $u, password: $p) { token } }',
     "variables": {"u": "USUARIO01", "p": PASSWORD},
@@ -64,24 +83,7 @@ def measure(stores: Stores, duration: float, *, budget: bool, rounds: int) -> No
     processes = []
     workdir = Path(tempfile.mkdtemp())
     try:
-        for command in (
-            ["migrate"],
-            [
-                "create-user",
-                "--registration-type",
-                "GENERAL_USER",
-                "--identification",
-                "0912345675001",
-                "--user-id",
-                "USUARIO01",
-                "--name",
-                "Ana Lucía González Vera",
-                "--email",
-                "ana@bench.example",
-                "--password",
-                PASSWORD,
-            ],
-        ):
+        for command in SETUP:
             subprocess.run(
                 [sys.executable, "-m", "api", *command],
                 cwd=ROOT,

@@ -31,7 +31,7 @@ import uvloop
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.me import LOGIN_GRAPHQL, ME, PASSWORD  # noqa: E402
+from bench.me import LOGIN_GRAPHQL, ME, SETUP  # noqa: E402
 from bench.support import bench_stores  # noqa: E402
 
 App = Callable[[MutableMapping[str, Any], Any, Any], Awaitable[None]]
@@ -107,12 +107,7 @@ async def batch(app: App, request: dict[str, Any], per_worker: int) -> tuple[flo
 async def main(batches: int, per_worker: int) -> None:
     async with bench_stores() as stores:
         os.environ.update(stores.environment(PYTHONPATH=str(ROOT), RUN_RELAY="false"))
-        for command in (
-            ["migrate"],
-            ["create-user", "--registration-type", "GENERAL_USER", "--identification",
-             "0912345675001", "--user-id", "USUARIO01", "--name", "Ana Lucía González Vera",
-             "--email", "ana@bench.example", "--password", PASSWORD],
-        ):  # fmt: skip
+        for command in SETUP:
             await asyncio.to_thread(
                 subprocess.run,
                 [sys.executable, "-m", "api", *command],

@@ -65,7 +65,13 @@ def create_read_session_factory(engine: AsyncEngine) -> SessionFactory:
     COMMITTED every statement takes its own snapshot anyway, so a read made of several
     statements sees the same with or without the surrounding transaction.
     """
-    reads = engine.execution_options(isolation_level="AUTOCOMMIT")
+    # PostgreSQL connections rest in autocommit already (create_engine): asking again would set
+    # and reset the level on every checkout for nothing.
+    reads = (
+        engine
+        if engine.dialect.name == "postgresql"
+        else engine.execution_options(isolation_level="AUTOCOMMIT")
+    )
     return async_sessionmaker(reads, class_=AsyncSession, expire_on_commit=False)
 
 
