@@ -152,19 +152,94 @@ class Fails(SchemaExtension):
         yield  # pragma: no cover
 
 
-async def test_hooks_entered_before_a_failing_one_are_left_again() -> None:
-    schema = EcuapassSchema(query=Query, extensions=[Cleans, AsyncCleans, Fails])
+class NeverYields(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        if self.execution_context.query == "{ cached }":
+            return
+        yield
+
+
+@pytest.mark.parametrize(
+    ("failing", "query", "message"),
+    [(Fails, "{ hello }", "no"), (NeverYields, "{ cached }", "generator didn't yield")],
+    ids=["raises", "never-yields"],
+)
+async def test_hooks_entered_before_a_failing_one_are_left_again(
+    failing: type[SchemaExtension], query: str, message: str
+) -> None:
+    """Unlike Strawberry's runner, which leaves them open."""
+    schema = EcuapassSchema(query=Query, extensions=[Cleans, AsyncCleans, failing])
     EVENTS.clear()
 
-    result = await schema.execute("{ hello }")
+    result = await schema.execute(query)
 
-    assert [error.message for error in result.errors or ()] == ["no"]
+    assert [error.message for error in result.errors or ()] == [message]
     assert EVENTS == [
         "cleans:enter",
         "async-cleans:enter",
         "async-cleans:left",
         "cleans:left",
     ]
+
+
+class SeesFailure(SchemaExtension):
+    """Records what each phase's exception looks like from an outer hook, then lets it go on."""
+
+    def on_operation(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as error:
+            EVENTS.append(f"sees:operation:{type(error).__name__}:{error}")
+            raise
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        try:
+            yield
+        except Exception as error:
+            EVENTS.append(f"sees:execute:{type(error).__name__}:{error}")
+            raise
+        EVENTS.append("sees:execute:left")
+
+
+class FailsLeaving(SchemaExtension):
+    """Raises while leaving the execution, after an inner hook left cleanly."""
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        if self.execution_context.query == "{ cached }":
+            raise LookupError("leaving")
+
+
+class Swallows(SchemaExtension):
+    """Swallows what an inner hook raises while leaving: outer hooks see nothing."""
+
+    def on_execute(self) -> Iterator[None]:
+        try:
+            yield
+        except LookupError:
+            EVENTS.append("swallows")
+
+
+@pytest.mark.parametrize(
+    "extensions",
+    [
+        [SeesFailure, Cleans, FailsLeaving],
+        [SeesFailure, Swallows, FailsLeaving],
+        [Cleans, SeesFailure, AsyncGenerator, SyncGenerator],
+    ],
+    ids=["hook-fails-leaving", "hook-swallows", "no-failure"],
+)
+@pytest.mark.parametrize("query", ["{ hello }", "{ cached }", "{ broken }"])
+async def test_failures_reach_every_open_hook_as_they_do_in_strawberry(
+    extensions: list[type[SchemaExtension]], query: str
+) -> None:
+    strawberry_schema = strawberry.Schema(query=Query, extensions=extensions)
+    prepared_schema = EcuapassSchema(query=Query, extensions=extensions)
+
+    expected = await run(strawberry_schema, query)
+    got = await run(prepared_schema, query)
+
+    assert got == expected
 
 
 async def test_the_api_schema_runs_its_extensions_through_prepared_hooks() -> None:
