@@ -9,50 +9,33 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import json
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-import orjson
-from cross_web import HTTPException  # Strawberry turns it into a plain HTTP error response
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http.base import BaseRequestProtocol
-from strawberry.types.unset import UNSET, UnsetType
 
-from api.domain.errors import ErrorCode, FieldError
-from api.domain.messages import error_message, parse_locale
-from api.domain.partners import is_partner_key
-from api.domain.text_safety import contains_unsafe_text
-from api.domain.vocabulary import Locale
+from api.graphql_http import EcuapassGraphQL
 from api.http_cache import PublicAnswerReplay
-from api.http_guards import BodySizeLimit, RequestBudget, scope_client_address
-from api.observability.logs import REQUEST_ID_HEADER, request_id_var
+from api.http_guards import BodySizeLimit, RequestBudget
+from api.observability.logs import REQUEST_ID_HEADER
 from api.observability.metrics import metrics_endpoint
 from api.observability.middleware import RequestObserver
 from api.observability.tracing import configure_tracing
 from api.persistence.db import ping as ping_database
 from api.persistence.migrate import upgrade_to_head
 from api.persistence.rate_limits import RateLimiter
-from api.resolvers.context import Context
-from api.resolvers.errors import UNAVAILABLE
-from api.schema.root import build_schema
-from api.services.auth import resolve_token
-from api.services.container import Services, build_services
+from api.services.container import build_services
 from api.services.demo import seed_demo
 from api.services.events import EventHub, run_relay
 from api.services.notify import run_delivery
-from api.services.partner_keys import identify_partner
-from api.settings import Environment, ProxyNetwork, Settings
+from api.settings import Environment, Settings
 
 log = logging.getLogger("api")
 
@@ -60,120 +43,6 @@ GRAPHQL_PATH = "/graphql"
 READINESS_TIMEOUT_SECONDS = 1.5
 # Net allocations before a young collection: ten times Python's default (see settle_heap).
 YOUNG_GENERATION_THRESHOLD = 7000
-# Acknowledge `connection_init` without a payload.
-UNSET_ACK: UnsetType = UNSET
-
-
-def rejection(code: ErrorCode, locale: Locale) -> dict[str, object]:
-    """Why a WebSocket was refused: graphql-transport-ws closes with 4403, graphql-ws sends
-    `connection_error` with this payload."""
-    return {"code": code.value, "message": error_message(FieldError(None, code), locale)}
-
-
-def bearer_token(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
-    scheme, _, token = value.strip().partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
-
-
-class EcuapassGraphQL(GraphQL[Context, None]):
-    def __init__(
-        self,
-        services: Services,
-        hub: EventHub,
-        *,
-        allowed_origins: Sequence[str] = (),
-        trusted_proxies: Sequence[ProxyNetwork] = (),
-        production: bool = False,
-        graphiql: bool = True,
-    ) -> None:
-        # `allowed_origins`: pages of other origins that may open the WebSocket (CORS_ORIGINS).
-        super().__init__(
-            build_schema(production=production),
-            graphql_ide="graphiql" if graphiql else None,
-            keep_alive=True,
-            keep_alive_interval=15,
-            allowed_origins=allowed_origins,
-        )
-        self.services = services
-        self.hub = hub
-        self.trusted_proxies = tuple(trusted_proxies)
-
-    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
-        """GraphiQL for a browser's GET without a query, but not for a GET that names a persisted
-        query by its hash (`extensions`): that one is an operation."""
-        return (
-            super().should_render_graphql_ide(request)
-            and request.query_params.get("extensions") is None
-        )
-
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
-
-    def decode_json(self, data: str | bytes) -> object:
-        """A body must be a JSON object (or a batch list); numbers too long, nesting too deep and
-        unencodable text are refused with 400 instead of failing inside the parser."""
-        try:
-            value = json.loads(data)
-        except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
-            raise HTTPException(400, "Unable to parse request body as JSON") from error
-        if not isinstance(value, dict | list):
-            raise HTTPException(400, "The request body must be a JSON object")
-        if contains_unsafe_text(value):
-            raise HTTPException(400, "Text with NUL or unpaired surrogates is not accepted")
-        return value
-
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket | None = None
-    ) -> Context:
-        context = Context(
-            services=self.services,
-            request=request,
-            response=response,
-            locale=parse_locale(request.headers.get("accept-language")),
-            client_address=scope_client_address(request.scope, self.trusted_proxies),
-            hub=self.hub,
-            request_id=request_id_var.get(),
-        )
-        token = bearer_token(request.headers.get("authorization"))
-        if token is None:
-            return context
-        try:
-            context.partner = await identify_partner(self.services, token)
-            if context.partner is None:
-                context.session = await resolve_token(self.services, token)
-        except UNAVAILABLE as error:
-            # Not a reason to fail the whole request: public fields still answer, and whatever
-            # needs the caller answers SERVICE_UNAVAILABLE (Context.require_credentials).
-            log.warning("credentials could not be checked: %s", type(error).__name__)
-            context.credentials_unavailable = True
-        return context
-
-    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        params = context.connection_params or {}
-        credential = params.get("authorization", params.get("Authorization"))
-        if credential is None:
-            return UNSET_ACK
-        token = bearer_token(credential)
-        try:
-            if token is not None and is_partner_key(token):
-                partner = await identify_partner(self.services, token)
-                if partner is None:
-                    raise ConnectionRejectionError(
-                        rejection(ErrorCode.UNAUTHENTICATED, context.locale)
-                    )
-                context.partner = partner
-                return UNSET_ACK
-            session = await resolve_token(self.services, token)
-        except UNAVAILABLE as error:
-            raise ConnectionRejectionError(
-                rejection(ErrorCode.SERVICE_UNAVAILABLE, context.locale)
-            ) from error
-        if session is None:
-            raise ConnectionRejectionError(rejection(ErrorCode.UNAUTHENTICATED, context.locale))
-        context.session = session
-        return UNSET_ACK
 
 
 def settle_heap() -> None:
