@@ -1,8 +1,10 @@
 """Cheap refusals at the HTTP layer, before Strawberry parses anything, and who the client is.
 
 - `BodySizeLimit`: a body over `MAX_REQUEST_BODY_BYTES` gets 413. A declared `Content-Length`
-  over the limit is refused without reading a byte; a chunked body is counted as it arrives and
-  refused the moment it passes the limit (Strawberry reads the whole body before parsing it).
+  over the limit is refused without reading a byte; a chunked body (and any HTTP/2 body) is
+  counted as it arrives and refused the moment it passes the limit (Strawberry reads the whole
+  body before parsing it). A body within its declared length, or an HTTP/1 request without
+  one (a GET), goes through untouched: the server already bounds it.
 - `RequestBudget`: at most `REQUEST_BUDGET_PER_MINUTE` requests to `/graphql` per client
   address and minute, counted in Redis (shared by every process), whatever the operation: the
   per-family limits (sign-in, codes, availability, deregistration) guard what each costs, this
@@ -55,6 +57,21 @@ def too_large_body(limit: int) -> bytes:
     )
 
 
+HTTP_1: Final = frozenset({"1.0", "1.1"})
+
+
+def _body_framing(scope: Scope) -> tuple[str | None, bool]:
+    """The declared `Content-Length`, and whether the body comes in chunks."""
+    declared: str | None = None
+    chunked = False
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            declared = bytes(value).decode("latin-1")
+        elif name == b"transfer-encoding":
+            chunked = True
+    return declared, chunked
+
+
 class BodySizeLimit:
     """Pure ASGI middleware: 413 for an HTTP request body over `max_bytes`."""
 
@@ -66,9 +83,19 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+        declared, chunked = _body_framing(scope)
+        if declared is not None and declared.isdigit():
+            if int(declared) > self.max_bytes:
+                await self._refuse(send)
+                return
+            if not chunked:
+                # The server delivers no more than the declared length.
+                await self.app(scope, receive, send)
+                return
+        elif not chunked and scope.get("http_version") in HTTP_1:
+            # Neither header: HTTP/1 gives such a request no body (a GET, mostly). HTTP/2 and 3
+            # frame bodies without either, so there they are counted.
+            await self.app(scope, receive, send)
             return
 
         received = 0

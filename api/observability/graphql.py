@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 from strawberry.extensions import SchemaExtension
 
 from api.observability.logs import request_notes_var
-from api.observability.metrics import GRAPHQL_OPERATION_DURATION, GRAPHQL_OPERATIONS
+from api.observability.metrics import GRAPHQL_OPERATION_DURATION_BY, GRAPHQL_OPERATIONS_BY
 from api.observability.tracing import current_tracer
 from api.resolvers.documents import selected_operation
 
@@ -82,9 +82,9 @@ class OperationMetrics(SchemaExtension):
         execution = self.execution_context
         kind, name = operation_label(execution, validated=self._validated)
         result = outcome(execution, kind)
-        GRAPHQL_OPERATIONS.labels(name, kind, result).inc()
+        GRAPHQL_OPERATIONS_BY(name, kind, result).inc()
         if kind in TIMED_TYPES:
-            GRAPHQL_OPERATION_DURATION.labels(name, kind).observe(elapsed)
+            GRAPHQL_OPERATION_DURATION_BY(name, kind).observe(elapsed)
         notes = request_notes_var.get()
         if notes is not None:
             notes["graphql"] = f"{kind} {name}" if "graphql" not in notes else MULTIPLE

@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http_guards import scope_client_address
@@ -24,7 +24,7 @@ from api.observability.logs import (
     request_id_var,
     request_notes_var,
 )
-from api.observability.metrics import HTTP_REQUEST_DURATION, WEBSOCKET_CONNECTIONS
+from api.observability.metrics import HTTP_REQUEST_DURATION_BY, WEBSOCKET_CONNECTIONS
 from api.observability.tracing import current_tracer
 from api.settings import ProxyNetwork
 
@@ -37,6 +37,16 @@ METHODS: Final = frozenset({"GET", "POST", "HEAD", "OPTIONS", "PUT", "PATCH", "D
 OTHER: Final = "other"
 # Probes and scrapes come every few seconds: their lines are DEBUG, not INFO.
 QUIET_ROUTES: Final = frozenset({"/healthz", "/readyz", "/metrics"})
+REQUEST_ID_KEY: Final = REQUEST_ID_HEADER.lower().encode("latin-1")
+
+
+def scope_header(scope: Scope, name: bytes) -> str | None:
+    """The first value of a header, by its lower-case name as ASGI servers give it (Starlette's
+    `Headers` would copy the whole list first)."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return bytes(value).decode("latin-1")
+    return None
 
 
 class RequestObserver:
@@ -62,8 +72,9 @@ class RequestObserver:
         return path if path in self.routes else OTHER
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request_id = accept_request_id(Headers(scope=scope).get("x-request-id"))
+        request_id = accept_request_id(scope_header(scope, REQUEST_ID_KEY))
         id_token = request_id_var.set(request_id)
+        id_header = (REQUEST_ID_KEY, request_id.encode("latin-1"))
         notes: dict[str, str] = {}
         notes_token = request_notes_var.set(notes)
         started = time.perf_counter()
@@ -73,8 +84,9 @@ class RequestObserver:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
-                message.setdefault("headers", [])
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+                # A new list: the one given may be the response's own. Nothing inside sets
+                # the header, so it is added, not replaced.
+                message["headers"] = [*message.get("headers", ()), id_header]
             await send(message)
 
         route = self._route(scope)
@@ -87,7 +99,7 @@ class RequestObserver:
                 await self._traced(tracer, scope, receive, send_with_id, method, route)
         finally:
             elapsed = time.perf_counter() - started
-            HTTP_REQUEST_DURATION.labels(
+            HTTP_REQUEST_DURATION_BY(
                 method if method in METHODS else OTHER, route, str(status)
             ).observe(elapsed)
             self._log(scope, method=method, status=status, elapsed=elapsed, notes=notes)
@@ -154,7 +166,7 @@ class RequestObserver:
         )
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request_id = accept_request_id(Headers(scope=scope).get("x-request-id"))
+        request_id = accept_request_id(scope_header(scope, REQUEST_ID_KEY))
         id_token = request_id_var.set(request_id)
         started = time.perf_counter()
         accepted = False

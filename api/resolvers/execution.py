@@ -140,10 +140,13 @@ class PreparedPhase(ExtensionContextManagerBase):
     its exact semantics: the next one sees whatever the previous one raised, or nothing if it
     swallowed it."""
 
-    __slots__ = ("prepared", "started")
+    __slots__ = ("extensions", "prepared", "started")
 
-    def __init__(self, prepared: Sequence[tuple[Hook, bool, SchemaExtension]]) -> None:
+    def __init__(
+        self, prepared: tuple[tuple[int, Hook, bool], ...], extensions: Sequence[SchemaExtension]
+    ) -> None:
         self.prepared = prepared
+        self.extensions = extensions
         self.started: list[Started] = []
 
     def _leave_failing(self, error: BaseException) -> bool:
@@ -167,7 +170,9 @@ class PreparedPhase(ExtensionContextManagerBase):
 
     def __enter__(self) -> None:
         started = self.started
-        for hook, is_async, extension in self.prepared:
+        extensions = self.extensions
+        for position, hook, is_async in self.prepared:
+            extension = extensions[position]
             if is_async:
                 error = RuntimeError(
                     f"SchemaExtension hook {extension}.{self.HOOK_NAME} "
@@ -213,7 +218,9 @@ class PreparedPhase(ExtensionContextManagerBase):
 
     async def __aenter__(self) -> None:
         started = self.started
-        for hook, is_async, extension in self.prepared:
+        extensions = self.extensions
+        for position, hook, is_async in self.prepared:
+            extension = extensions[position]
             generator = hook(extension)
             try:
                 if is_async:
@@ -282,21 +289,17 @@ class PreparedHooksRunner(SchemaExtensionsRunner):
         super().__init__(execution_context, extensions)
         self.plan = plan_for(tuple(type(extension) for extension in self.extensions))
 
-    def _hooks(self, phase: str) -> list[tuple[Hook, bool, SchemaExtension]]:
-        extensions = self.extensions
-        return [(factory, is_async, extensions[i]) for i, factory, is_async in self.plan[phase]]
-
     def operation(self) -> OperationContextManager:
-        return PreparedOperation(self._hooks(OperationContextManager.HOOK_NAME))
+        return PreparedOperation(self.plan[OperationContextManager.HOOK_NAME], self.extensions)
 
     def parsing(self) -> ParsingContextManager:
-        return PreparedParsing(self._hooks(ParsingContextManager.HOOK_NAME))
+        return PreparedParsing(self.plan[ParsingContextManager.HOOK_NAME], self.extensions)
 
     def validation(self) -> ValidationContextManager:
-        return PreparedValidation(self._hooks(ValidationContextManager.HOOK_NAME))
+        return PreparedValidation(self.plan[ValidationContextManager.HOOK_NAME], self.extensions)
 
     def executing(self) -> ExecutingContextManager:
-        return PreparedExecuting(self._hooks(ExecutingContextManager.HOOK_NAME))
+        return PreparedExecuting(self.plan[ExecutingContextManager.HOOK_NAME], self.extensions)
 
 
 class AcyclicExecutor(StrawberryGraphQLCoreExecutionContext):
