@@ -78,6 +78,17 @@ def bearer_token(value: object) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
+class SubResponse(Response):
+    """What resolvers may set on the answer: headers, a status, background work. Strawberry's
+    view builds a whole empty `Response` for it on every request (a body, a content length it
+    then deletes); `create_response` reads only these three."""
+
+    def __init__(self) -> None:
+        self.status_code = None  # type: ignore[assignment] # Strawberry's "not set"
+        self.background = None
+        self.raw_headers = []
+
+
 class EcuapassGraphQL(GraphQL[Context, None]):
     """See the module."""
 
@@ -218,6 +229,9 @@ class EcuapassGraphQL(GraphQL[Context, None]):
         if contains_unsafe_text(value):
             raise HTTPException(400, "Text with NUL or unpaired surrogates is not accepted")
         return value
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        return SubResponse()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None

@@ -32,10 +32,12 @@ from collections.abc import (
     Generator,
     Sequence,
 )
+from dataclasses import dataclass
 from types import AsyncGeneratorType, TracebackType
 from typing import Any, Final, cast
 
 import strawberry
+from graphql import MiddlewareManager
 from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.context import (
@@ -48,6 +50,7 @@ from strawberry.extensions.context import (
 from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext
+from strawberry.utils.await_maybe import await_maybe
 
 Hook = Callable[[SchemaExtension], Generator[None, None, None] | AsyncGenerator[None, None]]
 """Starts the hook's generator for one extension instance."""
@@ -90,8 +93,20 @@ def prepare_hook(extension_type: type[SchemaExtension], phase: str) -> PreparedH
     raise ValueError(f"Hook {phase} on {extension_type.__name__} must be callable, got {hook!r}")
 
 
-Plan = dict[str, tuple[tuple[int, Hook, bool], ...]]
-"""For each phase, the position of each extension that hooks it, with its prepared hook."""
+PhaseHooks = tuple[tuple[int, Hook, bool], ...]
+"""The position of each extension that hooks a phase, with its prepared hook."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a list of extension classes does on every request, found out once."""
+
+    phases: dict[str, PhaseHooks]
+    # The positions of the extensions that add to the result's `extensions` (`get_results`).
+    with_results: tuple[int, ...]
+    # Whether any wraps every resolver (`resolve`): then graphql-core needs a middleware manager.
+    resolves: bool
+
 
 _PLANS: dict[tuple[type[SchemaExtension], ...], Plan] = {}
 
@@ -101,16 +116,31 @@ def plan_for(extension_types: tuple[type[SchemaExtension], ...]) -> Plan:
     makes the same list for every request, so there are one or two)."""
     plan = _PLANS.get(extension_types)
     if plan is None:
-        plan = {}
+        phases = {}
         for phase in PHASES:
             hooks = []
             for position, extension_type in enumerate(extension_types):
                 prepared = prepare_hook(extension_type, phase)
                 if prepared is not None:
                     hooks.append((position, *prepared))
-            plan[phase] = tuple(hooks)
+            phases[phase] = tuple(hooks)
+        plan = Plan(
+            phases=phases,
+            with_results=tuple(
+                position
+                for position, extension_type in enumerate(extension_types)
+                if extension_type.get_results is not SchemaExtension.get_results
+            ),
+            resolves=any(
+                extension_type._implements_resolve() for extension_type in extension_types
+            ),
+        )
         _PLANS[extension_types] = plan
     return plan
+
+
+def _plan_of(extensions: Sequence[SchemaExtension]) -> Plan:
+    return plan_for(tuple(type(extension) for extension in extensions))
 
 
 Started = Generator[None, None, None] | AsyncGenerator[None, None]
@@ -142,9 +172,7 @@ class PreparedPhase(ExtensionContextManagerBase):
 
     __slots__ = ("extensions", "prepared", "started")
 
-    def __init__(
-        self, prepared: tuple[tuple[int, Hook, bool], ...], extensions: Sequence[SchemaExtension]
-    ) -> None:
+    def __init__(self, prepared: PhaseHooks, extensions: Sequence[SchemaExtension]) -> None:
         self.prepared = prepared
         self.extensions = extensions
         self.started: list[Started] = []
@@ -287,19 +315,34 @@ class PreparedHooksRunner(SchemaExtensionsRunner):
         self, execution_context: ExecutionContext, extensions: list[SchemaExtension] | None = None
     ) -> None:
         super().__init__(execution_context, extensions)
-        self.plan = plan_for(tuple(type(extension) for extension in self.extensions))
+        self.plan = _plan_of(self.extensions)
 
     def operation(self) -> OperationContextManager:
-        return PreparedOperation(self.plan[OperationContextManager.HOOK_NAME], self.extensions)
+        return PreparedOperation(
+            self.plan.phases[OperationContextManager.HOOK_NAME], self.extensions
+        )
 
     def parsing(self) -> ParsingContextManager:
-        return PreparedParsing(self.plan[ParsingContextManager.HOOK_NAME], self.extensions)
+        return PreparedParsing(self.plan.phases[ParsingContextManager.HOOK_NAME], self.extensions)
 
     def validation(self) -> ValidationContextManager:
-        return PreparedValidation(self.plan[ValidationContextManager.HOOK_NAME], self.extensions)
+        return PreparedValidation(
+            self.plan.phases[ValidationContextManager.HOOK_NAME], self.extensions
+        )
 
     def executing(self) -> ExecutingContextManager:
-        return PreparedExecuting(self.plan[ExecutingContextManager.HOOK_NAME], self.extensions)
+        return PreparedExecuting(
+            self.plan.phases[ExecutingContextManager.HOOK_NAME], self.extensions
+        )
+
+    async def get_extensions_results(self, ctx: ExecutionContext) -> dict[str, Any]:
+        """Strawberry's, asking only the extensions that add something."""
+        data: dict[str, Any] = {}
+        extensions = self.extensions
+        for position in self.plan.with_results:
+            data.update(await await_maybe(extensions[position].get_results()))
+        data.update(ctx.extensions_results)
+        return data
 
 
 class AcyclicExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -328,6 +371,10 @@ def _alive(executor: weakref.ref[AcyclicExecutor]) -> AcyclicExecutor:
     return alive
 
 
+# An empty manager holds nothing of a request and wraps no resolver.
+NO_MIDDLEWARE: Final = MiddlewareManager()
+
+
 class EcuapassSchema(strawberry.Schema):
     """A Strawberry schema whose requests run their extensions through `PreparedHooksRunner`
     and execute with `AcyclicExecutor`."""
@@ -340,3 +387,9 @@ class EcuapassSchema(strawberry.Schema):
         self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
     ) -> SchemaExtensionsRunner:
         return PreparedHooksRunner(execution_context, extensions)
+
+    def _get_middleware_manager(self, extensions: list[SchemaExtension]) -> MiddlewareManager:
+        """Without a `resolve` among the extensions, one empty manager serves every request."""
+        if _plan_of(extensions).resolves:
+            return super()._get_middleware_manager(extensions)
+        return NO_MIDDLEWARE

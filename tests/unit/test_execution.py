@@ -124,8 +124,8 @@ def test_each_list_of_extension_classes_is_planned_once() -> None:
     plan = plan_for(types)
 
     assert plan_for(types) is plan
-    assert [position for position, *_ in plan["on_execute"]] == [0, 1]
-    assert plan["on_parse"] == ()
+    assert [position for position, *_ in plan.phases["on_execute"]] == [0, 1]
+    assert plan.phases["on_parse"] == ()
 
 
 class Cleans(SchemaExtension):
