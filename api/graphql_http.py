@@ -43,6 +43,7 @@ from api.domain.text_safety import contains_unsafe_text
 from api.domain.vocabulary import Locale
 from api.http_guards import scope_client_address
 from api.observability.logs import request_id_var
+from api.resolvers.caching import QUERY_CACHE_SIZE, BoundedCache
 from api.resolvers.context import Context
 from api.resolvers.errors import UNAVAILABLE
 from api.schema.root import build_schema
@@ -63,6 +64,9 @@ ALLOWED_OPERATIONS: Final = {
 }
 JSON_MEDIA_TYPE: Final = "application/json"
 WEBSOCKET_PROTOCOLS: Final = frozenset({GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL})
+# GET query strings without variables or extensions, parsed: front ends send the same few again
+# and again, and decoding one costs more than looking it up.
+PARSED_QUERY_STRINGS: Final = BoundedCache[bytes, GraphQLRequestData](QUERY_CACHE_SIZE)
 
 
 def rejection(code: ErrorCode, locale: Locale) -> dict[str, object]:
@@ -145,6 +149,10 @@ class EcuapassGraphQL(GraphQL[Context, None]):
         view handles. Bad input gets Strawberry's own answer (HTTPException)."""
         method = request.method
         if method == "GET":
+            raw_query = bytes(request.scope["query_string"])
+            parsed = PARSED_QUERY_STRINGS.get(raw_query)
+            if parsed is not None:
+                return parsed
             params = request.query_params
             if "query" not in params and "extensions" not in params:
                 return None  # the IDE, or Strawberry's answer to a GET without an operation
@@ -175,12 +183,16 @@ class EcuapassGraphQL(GraphQL[Context, None]):
                 400,
                 "The GraphQL operation's `extensions` must be an object or null, if provided.",
             )
-        return GraphQLRequestData(
+        operation = GraphQLRequestData(
             query=query,
             variables=variables,
             operation_name=data.get("operationName"),
             extensions=extensions,
         )
+        if method == "GET" and query is not None and variables is None and extensions is None:
+            # Nothing in it can be changed by whoever runs it: one copy serves every repeat.
+            PARSED_QUERY_STRINGS.remember(raw_query, operation)
+        return operation
 
     async def run_plain(self, request: Request, operation: GraphQLRequestData) -> Response:
         """What Strawberry's `run` and `execute_single` do for one operation over HTTP."""

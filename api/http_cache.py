@@ -23,11 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.domain.messages import parse_locale
 from api.domain.vocabulary import Locale
+from api.http_guards import scope_header
 from api.observability.logs import request_notes_var
 from api.observability.metrics import PUBLIC_ANSWERS_REPLAYED
 from api.resolvers.caching import PUBLIC_CACHE_CONTROL, BoundedCache
@@ -69,7 +69,7 @@ class PublicAnswerReplay:
             return
         key = (
             bytes(scope["query_string"]),
-            parse_locale(Headers(scope=scope).get("accept-language")),
+            parse_locale(scope_header(scope, b"accept-language")),
         )
         stored = self.answers.get(key)
         if stored is None:

@@ -57,6 +57,15 @@ def too_large_body(limit: int) -> bytes:
     )
 
 
+def scope_header(scope: Scope, name: bytes) -> str | None:
+    """The first value of a header, by its lower-case name as ASGI servers give it (Starlette's
+    `Headers` would copy the whole list first)."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
 HTTP_1: Final = frozenset({"1.0", "1.1"})
 
 

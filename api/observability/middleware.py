@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.http_guards import scope_client_address
+from api.http_guards import scope_client_address, scope_header
 from api.observability.logs import (
     REQUEST_ID_HEADER,
     accept_request_id,
@@ -38,15 +38,6 @@ OTHER: Final = "other"
 # Probes and scrapes come every few seconds: their lines are DEBUG, not INFO.
 QUIET_ROUTES: Final = frozenset({"/healthz", "/readyz", "/metrics"})
 REQUEST_ID_KEY: Final = REQUEST_ID_HEADER.lower().encode("latin-1")
-
-
-def scope_header(scope: Scope, name: bytes) -> str | None:
-    """The first value of a header, by its lower-case name as ASGI servers give it (Starlette's
-    `Headers` would copy the whole list first)."""
-    for key, value in scope["headers"]:
-        if key == name:
-            return bytes(value).decode("latin-1")
-    return None
 
 
 class RequestObserver:

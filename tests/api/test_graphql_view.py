@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from api.app import create_app
-from api.graphql_http import EcuapassGraphQL
+from api.graphql_http import PARSED_QUERY_STRINGS, EcuapassGraphQL
 from api.services.container import Services
 from tests.api.conftest import PASSWORD, Environment, make_operator
 
@@ -166,3 +166,26 @@ async def test_the_direct_path_is_taken_for_plain_requests_only(
         await client.post("/graphql", content=b"{}", headers={"content-type": "text/plain"})
 
     assert taken == ["GET", "POST"]
+
+
+async def test_a_get_query_string_without_variables_is_parsed_once(
+    environment: Environment,
+) -> None:
+    view = view_of(create_app(environment.settings()))
+    plain = {"query": "{ __typename }", "operationName": None}
+    with_variables = {"query": "query($c: String!) { cities(provinceCode: $c) { code } }"}
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=view), base_url="http://t"
+    ) as client:
+        first = await client.get("/graphql", params={"query": plain["query"]})
+        again = await client.get("/graphql", params={"query": plain["query"]})
+        varied = await client.get("/graphql", params={**with_variables, "variables": '{"c": "09"}'})
+
+    assert first.json() == again.json() == {"data": {"__typename": "Query"}}
+    assert varied.json()["data"]["cities"]
+    kept = PARSED_QUERY_STRINGS.get(b"query=%7B+__typename+%7D")
+    assert kept is not None
+    assert (kept.query, kept.variables, kept.extensions) == (plain["query"], None, None)
+    assert not any(b"variables" in raw for raw in PARSED_QUERY_STRINGS._entries), (
+        "a query string with variables is parsed every time"
+    )
