@@ -1,17 +1,21 @@
 """The process's own copy of public answers, replayed before Strawberry.
 
-A `GET /graphql` made only of catalog fields is answered `Cache-Control: public, max-age=3600`
-(api/resolvers/caching.py): the same bytes for every caller, until the next deployment. Browsers
-and CDNs keep such answers; `PublicAnswerReplay` keeps them too, so that the repeats that still
-reach the process (no CDN in front, a CDN's revalidation, many browsers each asking once) are
+A query made only of catalog fields has the same answer for every caller in a language, until
+the next deployment (api/resolvers/caching.py). Over GET it is answered `Cache-Control: public,
+max-age=3600`, and browsers and CDNs keep it; `PublicAnswerReplay` keeps such answers too, for
+GET and for POST, so that the repeats that reach the process (no CDN in front, a CDN's
+revalidation, many browsers each asking once, a front end that sends every query by POST) are
 answered with the stored bytes instead of going through Strawberry's view and schema again: an
-executed request costs a fixed ≈ 0.8 ms of CPU on a small machine whatever it asks, a replay
-about what a bare endpoint serving stored bytes costs (docs/performance.md).
+executed request costs a fixed ≈ 0.2–0.8 ms of CPU whatever it asks, a replay about what a bare
+endpoint serving stored bytes costs (docs/performance.md).
 
-- **What is kept.** Only answers the application itself marked public (status 200, exactly
-  `PUBLIC_CACHE_CONTROL`): never a private, failed or mutating one. The key is the exact query
-  string and the caller's language, the answer's only `Vary`. At most `REPLAY_SIZE` answers of at
-  most `REPLAY_MAX_BYTES` each, oldest dropped first; every process keeps its own.
+- **What is kept.** Only answers the application itself found public (`PublicCatalogCaching`
+  marks the request's `PublicMark`), with status 200: never a private, failed or mutating one.
+  The key is the method, the exact query string (GET) or body (POST) and the caller's language,
+  the answer's only `Vary`. A POST is considered only with `Content-Type: application/json` and a
+  declared length of at most `REPLAY_MAX_REQUEST_BYTES`; its body is read here and handed on to
+  the application unchanged. At most `REPLAY_SIZE` answers of at most `REPLAY_MAX_BYTES` each,
+  oldest dropped first; every process keeps its own. A replayed POST keeps its `no-store`.
 - **Where.** Inside CORS (each replay gets the CORS headers of its own request) and outside the
   request budget: a replay costs less than counting it in Redis would, and the budget is there to
   protect what is costly. The request observer still gives each replay its request id, access
@@ -30,16 +34,17 @@ from api.domain.vocabulary import Locale
 from api.http_guards import scope_header
 from api.observability.logs import request_notes_var
 from api.observability.metrics import PUBLIC_ANSWERS_REPLAYED
-from api.resolvers.caching import PUBLIC_CACHE_CONTROL, BoundedCache
+from api.resolvers.caching import BoundedCache, PublicMark, public_mark_var
 
 REPLAY_SIZE: Final = 256
 # `countries` in one language is 9 kB; form specs are the largest public answers.
 REPLAY_MAX_BYTES: Final = 256 * 1024
-_CACHE_CONTROL: Final = b"cache-control"
-_PUBLIC: Final = PUBLIC_CACHE_CONTROL.encode("latin-1")
+# A catalog query is a few hundred bytes; anything much larger is not worth keeping as a key.
+REPLAY_MAX_REQUEST_BYTES: Final = 4096
+_JSON: Final = "application/json"
 
-ReplayKey = tuple[bytes, Locale]
-"""The raw query string of the GET and the caller's language."""
+ReplayKey = tuple[str, bytes, Locale]
+"""The method, the raw query string (GET) or body (POST), and the caller's language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,18 +64,19 @@ class PublicAnswerReplay:
         self.answers = BoundedCache[ReplayKey, StoredAnswer](maxsize)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope.get("method") != "GET"
-            or scope.get("path") != self.path
-            or not scope.get("query_string")
-        ):
+        method = scope.get("method")
+        if scope["type"] != "http" or scope.get("path") != self.path:
             await self.app(scope, receive, send)
             return
-        key = (
-            bytes(scope["query_string"]),
-            parse_locale(scope_header(scope, b"accept-language")),
-        )
+        if method == "GET" and scope.get("query_string"):
+            request = bytes(scope["query_string"])
+        elif method == "POST" and _small_json_body(scope):
+            request = await _read_body(receive)
+            receive = _replaying(request, receive)
+        else:
+            await self.app(scope, receive, send)
+            return
+        key = (method, request, parse_locale(scope_header(scope, b"accept-language")))
         stored = self.answers.get(key)
         if stored is None:
             await self._answer_and_keep(scope, receive, send, key)
@@ -89,12 +95,13 @@ class PublicAnswerReplay:
         headers: tuple[tuple[bytes, bytes], ...] | None = None
         chunks: list[bytes] = []
         size = 0
+        mark = PublicMark()
 
         async def keeping_send(message: Message) -> None:
             nonlocal headers, size
             if message["type"] == "http.response.start":
-                raw = message["headers"]
-                if message["status"] == 200 and (_CACHE_CONTROL, _PUBLIC) in raw:
+                if message["status"] == 200 and mark.public:
+                    raw = message["headers"]
                     headers = tuple((bytes(name), bytes(value)) for name, value in raw)
             elif message["type"] == "http.response.body" and headers is not None:
                 chunk = bytes(message.get("body", b""))
@@ -119,4 +126,43 @@ class PublicAnswerReplay:
                     )
             await send(message)
 
-        await self.app(scope, receive, keeping_send)
+        token = public_mark_var.set(mark)
+        try:
+            await self.app(scope, receive, keeping_send)
+        finally:
+            public_mark_var.reset(token)
+
+
+def _small_json_body(scope: Scope) -> bool:
+    """A JSON body whose declared length is small enough to key an answer by."""
+    content_type = scope_header(scope, b"content-type") or ""
+    if content_type.partition(";")[0].strip() != _JSON:
+        return False
+    declared = scope_header(scope, b"content-length")
+    return declared is not None and declared.isdigit() and int(declared) <= REPLAY_MAX_REQUEST_BYTES
+
+
+async def _read_body(receive: Receive) -> bytes:
+    """The whole body (its declared length bounds it: the server delivers no more)."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break  # the client left: the application sees an empty body and answers no one
+        chunks.append(bytes(message.get("body", b"")))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives the body already read, then whatever the client sends next (a
+    disconnect)."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replayed() -> Message:
+        if pending:
+            return pending.pop()
+        return await receive()
+
+    return replayed

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final, Generic, TypeVar
 
@@ -40,7 +42,6 @@ from graphql import (
 )
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.websockets import WebSocket
 from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.schema.name_converter import NameConverter
 from strawberry.schema.schema import validate_document
@@ -101,6 +102,17 @@ AnswerKey = tuple[str, str | None, str | None, Locale]
 
 ANSWERS: Final = BoundedCache[AnswerKey, ExecutionResult](ANSWER_CACHE_SIZE)
 
+
+@dataclass(slots=True)
+class PublicMark:
+    """Set by `PublicCatalogCaching` when the request's answer is public: the HTTP layer's replay
+    (api/http_cache.py) keeps only such answers."""
+
+    public: bool = False
+
+
+public_mark_var: ContextVar[PublicMark | None] = ContextVar("public_mark", default=None)
+
 ValidationKey = tuple[GraphQLSchema, str, tuple[type, ...]]
 """Schema, query text and validation rules: the document is always the parse of that text."""
 
@@ -139,12 +151,18 @@ class PublicCatalogCaching(SchemaExtension):
         if not isinstance(context, Context) or not isinstance(context.response, Response):
             return  # over WebSocket there are no HTTP headers to set
         headers = context.response.headers
-        if self._is_public_read(context.request):
+        public = self._is_public_answer()
+        request = context.request
+        if public and isinstance(request, Request) and request.method == "GET":
             if "cache-control" not in headers:
                 headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
                 headers["Vary"] = VARY
         else:
+            # A POST answer is not for HTTP caches, even a public one.
             headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        mark = public_mark_var.get()
+        if public and mark is not None:
+            mark.public = True
 
     def _is_public_query(self) -> bool:
         """Whether the operation is a query that selects public root fields only."""
@@ -171,10 +189,9 @@ class PublicCatalogCaching(SchemaExtension):
             context.locale,
         )
 
-    def _is_public_read(self, request: Request | WebSocket) -> bool:
+    def _is_public_answer(self) -> bool:
+        """An answer every caller in the same language gets: a public query that went through."""
         execution = self.execution_context
-        if not isinstance(request, Request) or request.method != "GET":
-            return False
         if execution.pre_execution_errors or execution.result is None:
             return False
         return self._is_public_query()

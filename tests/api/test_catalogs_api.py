@@ -7,6 +7,7 @@ countries, Ecuador's 24 provinces, 221 cantons (Guayas 25) and 1,396 parishes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -310,6 +311,52 @@ async def test_private_and_failed_answers_are_never_replayed(api: Api, services:
     for _ in range(2):
         failed = await api.client.get("/graphql", params={"query": "{ countries { nope } }"})
         assert "errors" in failed.json()
+
+    assert await replayed(api) == before
+
+
+async def post(api: Api, body: bytes, content_type: str = "application/json") -> httpx.Response:
+    return await api.client.post("/graphql", content=body, headers={"Content-Type": content_type})
+
+
+async def test_a_repeated_public_post_is_replayed_byte_for_byte_and_stays_no_store(
+    api: Api,
+) -> None:
+    body = json.dumps({"query": '{ postReplay: cities(provinceCode: "09") { code } }'}).encode()
+    first = await post(api, body)
+    before = await replayed(api)
+
+    again = await post(api, body)
+
+    assert await replayed(api) == before + 1
+    assert again.content == first.content
+    assert again.json()["data"]["postReplay"]
+    assert again.headers["cache-control"] == "no-store"
+    assert again.headers["x-request-id"] != first.headers["x-request-id"]
+
+
+async def test_posts_not_worth_keeping_are_executed_every_time(
+    api: Api, services: Services
+) -> None:
+    await make_operator(services)
+    token = await api.login("0912345675001", "USUARIO01")
+    padded = {"query": "{ bigPost: mobileCarriers { code } }", "padding": "x" * 5000}
+    cases = [
+        (json.dumps(padded).encode(), "application/json", {}),  # too large to key an answer by
+        (b'{"query": "{ plainText: countries { code } }"}', "text/plain", {}),  # refused
+        (
+            b'{"query": "{ me { userId } }"}',
+            "application/json",
+            {"Authorization": f"Bearer {token}"},
+        ),  # private
+    ]
+    before = await replayed(api)
+
+    for body, content_type, headers in cases:
+        for _ in range(2):
+            await api.client.post(
+                "/graphql", content=body, headers={"Content-Type": content_type, **headers}
+            )
 
     assert await replayed(api) == before
 

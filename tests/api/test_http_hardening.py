@@ -380,7 +380,9 @@ def test_server_settings_default_to_no_origin_and_no_trusted_proxy(tmp_path: Pat
 # --- request budget --------------------------------------------------------------------------
 
 BUDGET = 5
-CATALOG = '{ cities(provinceCode: "09") { code } }'
+# Anonymous, so answered null, and private: executed (and counted) every time, unlike a public
+# catalog query, whose repeats are replays of the kept answer.
+COUNTED = "{ me { userId } }"
 
 
 @pytest.fixture(scope="module")
@@ -396,11 +398,11 @@ def budgeted(
     stop_server(started)
 
 
-async def catalog_call(server: Server, client: str, language: str = "es") -> httpx.Response:
+async def counted_call(server: Server, client: str, language: str = "es") -> httpx.Response:
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
         return await http.post(
             "/graphql",
-            json={"query": CATALOG},
+            json={"query": COUNTED},
             headers={"X-Forwarded-For": client, "Accept-Language": language},
         )
 
@@ -409,45 +411,53 @@ async def test_a_client_over_its_budget_gets_429_with_the_seconds_to_wait(
     budgeted: Server,
 ) -> None:
     for _ in range(BUDGET):
-        assert (await catalog_call(budgeted, "10.1.0.1")).status_code == 200
-    refused = await catalog_call(budgeted, "10.1.0.1")
+        assert (await counted_call(budgeted, "10.1.0.1")).status_code == 200
+    refused = await counted_call(budgeted, "10.1.0.1")
     assert refused.status_code == 429
     wait = int(refused.headers["retry-after"])
     assert 1 <= wait <= 60
     error = refused.json()["errors"][0]
     assert error["extensions"] == {"code": "RATE_LIMITED", "retryAfterSeconds": wait}
     assert error["message"] == f"Demasiados intentos. Intente nuevamente en {wait} segundos."
-    english = await catalog_call(budgeted, "10.1.0.1", language="en")
+    english = await counted_call(budgeted, "10.1.0.1", language="en")
     assert english.json()["errors"][0]["message"].startswith("Too many attempts.")
 
 
 async def test_the_budget_is_per_client_and_probes_do_not_spend_it(budgeted: Server) -> None:
     for _ in range(BUDGET + 1):
-        await catalog_call(budgeted, "10.2.0.1")
-    assert (await catalog_call(budgeted, "10.2.0.1")).status_code == 429
-    assert (await catalog_call(budgeted, "10.2.0.2")).status_code == 200
+        await counted_call(budgeted, "10.2.0.1")
+    assert (await counted_call(budgeted, "10.2.0.1")).status_code == 429
+    assert (await counted_call(budgeted, "10.2.0.2")).status_code == 200
     async with httpx.AsyncClient(base_url=budgeted.url, timeout=30) as http:
         for _ in range(BUDGET + 1):
             headers = {"X-Forwarded-For": "10.2.0.3"}
             assert (await http.get("/healthz", headers=headers)).status_code == 200
-    assert (await catalog_call(budgeted, "10.2.0.3")).status_code == 200
+    assert (await counted_call(budgeted, "10.2.0.3")).status_code == 200
 
 
-async def test_replayed_public_answers_do_not_spend_the_budget(budgeted: Server) -> None:
-    headers = {"X-Forwarded-For": "10.4.0.1"}
-    query = {"query": '{ budgetFree: cities(provinceCode: "10") { code } }'}
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_replayed_public_answers_do_not_spend_the_budget(
+    budgeted: Server, method: str
+) -> None:
+    client = f"10.4.0.{1 if method == 'GET' else 2}"
+    headers = {"X-Forwarded-For": client}
+    query = {"query": f'{{ budgetFree{method}: cities(provinceCode: "10") {{ code }} }}'}
     async with httpx.AsyncClient(base_url=budgeted.url, timeout=30) as http:
         # The first is executed and counted; its repeats are replays of the kept answer.
         for _ in range(BUDGET * 2):
-            assert (await http.get("/graphql", params=query, headers=headers)).status_code == 200
+            if method == "GET":
+                answer = await http.get("/graphql", params=query, headers=headers)
+            else:
+                answer = await http.post("/graphql", json=query, headers=headers)
+            assert answer.status_code == 200
     for _ in range(BUDGET - 1):
-        assert (await catalog_call(budgeted, "10.4.0.1")).status_code == 200
-    assert (await catalog_call(budgeted, "10.4.0.1")).status_code == 429
+        assert (await counted_call(budgeted, client)).status_code == 200
+    assert (await counted_call(budgeted, client)).status_code == 429
 
 
 async def test_a_websocket_over_the_budget_is_refused_at_the_handshake(budgeted: Server) -> None:
     for _ in range(BUDGET):
-        await catalog_call(budgeted, "10.3.0.1")
+        await counted_call(budgeted, "10.3.0.1")
     url = budgeted.url.replace("http://", "ws://") + "/graphql"
     with pytest.raises(InvalidStatus) as refused:
         async with websockets.connect(
