@@ -1,0 +1,149 @@
+"""Instructions per `me` request, counted by valgrind's callgrind: the API's ASGI app and the
+floor's (bench/bare_me.py) called in one process as bench/me_cpu.py calls them, 16 in flight.
+
+    apt-get install -y valgrind
+    scripts/uv.sh run python bench/me_instructions.py --requests 160
+
+Each side runs in its own process under callgrind, which counts only while the measured batch
+runs (the batch is called through `functools.reduce`, and callgrind collects inside that C
+function alone). Counts are of this process's instructions, not time: the same code gives the
+same count within a fraction of a percent whatever else the machine is doing, so a change of 1 %
+is visible where wrk's req/s moves ±20 % on a shared host. What both pay alike outside the
+process (uvicorn's parsing is not called here; the kernel, PostgreSQL and Redis are not counted)
+is left out, so the ratio is the harder one. Under callgrind Python runs some 50 times slower:
+start-up takes a minute or two per side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import functools
+import json
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+from urllib.parse import urlencode
+
+import uvloop
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.me import LOGIN_GRAPHQL, ME, SETUP  # noqa: E402
+from bench.me_cpu import IN_FLIGHT, App, batch, call, scope  # noqa: E402
+from bench.support import bench_stores  # noqa: E402
+
+SIDES = ("floor", "api")
+# The C function callgrind counts inside: nothing else in the process calls it.
+COUNTED_FUNCTION = "functools_reduce"
+
+
+async def prepare(stack: contextlib.AsyncExitStack, side: str) -> tuple[App, dict[str, Any]]:
+    """This side's app and its `me` request, warmed, on its own database and Redis prefix."""
+    stores = await stack.enter_async_context(bench_stores())
+    os.environ.update(stores.environment(PYTHONPATH=str(ROOT), RUN_RELAY="false"))
+    for command in SETUP:
+        await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "api", *command],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+    # Imported once the environment names the bench's stores: both read it at import.
+    import bench.bare_me as floor
+    from api.app import create_app
+    from api.settings import Settings
+
+    api = create_app(Settings())
+    await stack.enter_async_context(api.router.lifespan_context(api))
+    await stack.enter_async_context(floor.app.router.lifespan_context(floor.app))
+    login = scope("/graphql", b"", [(b"content-type", b"application/json")], "POST")
+    answer = json.loads(await call(api, login, json.dumps(LOGIN_GRAPHQL).encode()))
+    auth = [(b"authorization", f"Bearer {answer['data']['login']['token']}".encode())]
+    sides: dict[str, tuple[App, dict[str, Any]]] = {
+        "floor": (floor.app, scope("/me", b"", auth, "GET")),
+        "api": (api, scope("/graphql", urlencode({"query": ME}).encode(), auth, "GET")),
+    }
+    assert await call(*sides["api"]) == await call(*sides["floor"])
+    await batch(*sides[side], 10)  # caches, pools, prepared statements
+    return sides[side]
+
+
+def measured_side(side: str, per_worker: int) -> None:
+    """Runs under callgrind: prepares, then one counted batch."""
+    loop = uvloop.new_event_loop()
+    asyncio.set_event_loop(loop)
+    stack = contextlib.AsyncExitStack()
+    app, request = loop.run_until_complete(prepare(stack, side))
+
+    def counted(_: None, __: int) -> None:
+        loop.run_until_complete(batch(app, request, per_worker))
+
+    functools.reduce(counted, range(1), None)
+    loop.run_until_complete(stack.aclose())
+
+
+def count(side: str, per_worker: int, directory: Path) -> float:
+    """Instructions per request of one side, from callgrind's total."""
+    completed = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--collect-atstart=no",
+            f"--toggle-collect={COUNTED_FUNCTION}",
+            f"--callgrind-out-file={directory / side}.out",
+            sys.executable,
+            __file__,
+            "--side",
+            side,
+            "--per-worker",
+            str(per_worker),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    collected = re.search(r"Collected : ([\d,]+)", completed.stderr)
+    assert collected, completed.stderr[-2000:]
+    return int(collected.group(1).replace(",", "")) / (per_worker * IN_FLIGHT)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=160, help="counted requests per side")
+    parser.add_argument("--side", choices=SIDES, help=argparse.SUPPRESS)
+    parser.add_argument("--per-worker", type=int, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.side:
+        measured_side(arguments.side, arguments.per_worker)
+        return
+    per_worker = max(1, arguments.requests // IN_FLIGHT)
+    with TemporaryDirectory() as directory, ThreadPoolExecutor(len(SIDES)) as pool:
+        counts = dict(
+            zip(
+                SIDES,
+                pool.map(lambda side: count(side, per_worker, Path(directory)), SIDES),
+                strict=True,
+            )
+        )
+    print(f"`me`, {IN_FLIGHT} in flight, {per_worker * IN_FLIGHT} counted requests per side")
+    print("| server | instructions per request |")
+    print("|---|---:|")
+    print(f"| bare Starlette | {counts['floor']:,.0f} |")
+    print(f"| GraphQL | {counts['api']:,.0f} |")
+    print(f"\nGraphQL / floor: {counts['api'] / counts['floor']:.3f}")
+
+
+if __name__ == "__main__":
+    main()
