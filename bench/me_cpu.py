@@ -21,7 +21,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -35,6 +36,8 @@ from bench.me import LOGIN_GRAPHQL, ME, SETUP  # noqa: E402
 from bench.support import bench_stores  # noqa: E402
 
 App = Callable[[MutableMapping[str, Any], Any, Any], Awaitable[None]]
+Side = tuple[App, dict[str, Any]]
+"""An ASGI app and the `me` request to call it with."""
 IN_FLIGHT = 16
 
 
@@ -104,7 +107,10 @@ async def batch(app: App, request: dict[str, Any], per_worker: int) -> tuple[flo
     return (time.thread_time() - started) / (per_worker * IN_FLIGHT) * 1e6, collections
 
 
-async def main(batches: int, per_worker: int) -> None:
+@asynccontextmanager
+async def me_sides() -> AsyncIterator[tuple[Side, Side]]:
+    """The floor's app and the API's, started, each with a signed-in `me` request, on a
+    database and Redis prefix of their own (bench/support.py)."""
     async with bench_stores() as stores:
         os.environ.update(stores.environment(PYTHONPATH=str(ROOT), RUN_RELAY="false"))
         for command in SETUP:
@@ -126,20 +132,24 @@ async def main(batches: int, per_worker: int) -> None:
             answer = await call(api, login, json.dumps(LOGIN_GRAPHQL).encode())
             token = json.loads(answer)["data"]["login"]["token"]
             auth = [(b"authorization", f"Bearer {token}".encode())]
-            sides: dict[str, tuple[App, dict[str, Any]]] = {
-                "bare Starlette": (floor.app, scope("/me", b"", auth, "GET")),
-                "GraphQL": (api, scope("/graphql", urlencode({"query": ME}).encode(), auth, "GET")),
-            }
-            assert await call(*sides["GraphQL"]) == await call(*sides["bare Starlette"])
-            for app, request in sides.values():  # warm: caches, pools, prepared statements
-                await batch(app, request, 5)
-            cpu: dict[str, list[float]] = {name: [] for name in sides}
-            collected: dict[str, list[Collections]] = {name: [] for name in sides}
-            for _ in range(batches):
-                for name, (app, request) in sides.items():
-                    microseconds, collections = await batch(app, request, per_worker)
-                    cpu[name].append(microseconds)
-                    collected[name].append(collections)
+            floor_side = (floor.app, scope("/me", b"", auth, "GET"))
+            api_side = (api, scope("/graphql", urlencode({"query": ME}).encode(), auth, "GET"))
+            assert await call(*api_side) == await call(*floor_side), "the same JSON"
+            yield floor_side, api_side
+
+
+async def main(batches: int, per_worker: int) -> None:
+    async with me_sides() as (floor_side, api_side):
+        sides: dict[str, Side] = {"bare Starlette": floor_side, "GraphQL": api_side}
+        for app, request in sides.values():  # warm: caches, pools, prepared statements
+            await batch(app, request, 5)
+        cpu: dict[str, list[float]] = {name: [] for name in sides}
+        collected: dict[str, list[Collections]] = {name: [] for name in sides}
+        for _ in range(batches):
+            for name, (app, request) in sides.items():
+                microseconds, collections = await batch(app, request, per_worker)
+                cpu[name].append(microseconds)
+                collected[name].append(collections)
     requests = batches * per_worker * IN_FLIGHT
     print(f"`me`, {IN_FLIGHT} in flight, {batches} batches of {per_worker * IN_FLIGHT} per side")
     print(

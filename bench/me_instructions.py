@@ -7,8 +7,8 @@ floor's (bench/bare_me.py) called in one process as bench/me_cpu.py calls them, 
 Each side runs in its own process under callgrind, which counts only while the measured batch
 runs (the batch is called through `functools.reduce`, and callgrind collects inside that C
 function alone). Counts are of this process's instructions, not time: the same code gives the
-same count within a fraction of a percent whatever else the machine is doing, so a change of 1 %
-is visible where wrk's req/s moves ±20 % on a shared host. What both pay alike outside the
+same count within about 1 % whatever else the machine is doing (what varies is how many ready
+events each turn of the event loop finds), where wrk's req/s moves ±20 % on a shared host. What both pay alike outside the
 process (uvicorn's parsing is not called here; the kernel, PostgreSQL and Redis are not counted)
 is left out, so the ratio is the harder one. Under callgrind Python runs some 50 times slower:
 start-up takes a minute or two per side.
@@ -20,61 +20,31 @@ import argparse
 import asyncio
 import contextlib
 import functools
-import json
-import os
 import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Any
-from urllib.parse import urlencode
 
 import uvloop
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.me import LOGIN_GRAPHQL, ME, SETUP  # noqa: E402
-from bench.me_cpu import IN_FLIGHT, App, batch, call, scope  # noqa: E402
-from bench.support import bench_stores  # noqa: E402
+from bench.me_cpu import IN_FLIGHT, Side, batch, me_sides  # noqa: E402
 
 SIDES = ("floor", "api")
 # The C function callgrind counts inside: nothing else in the process calls it.
 COUNTED_FUNCTION = "functools_reduce"
 
 
-async def prepare(stack: contextlib.AsyncExitStack, side: str) -> tuple[App, dict[str, Any]]:
-    """This side's app and its `me` request, warmed, on its own database and Redis prefix."""
-    stores = await stack.enter_async_context(bench_stores())
-    os.environ.update(stores.environment(PYTHONPATH=str(ROOT), RUN_RELAY="false"))
-    for command in SETUP:
-        await asyncio.to_thread(
-            subprocess.run,
-            [sys.executable, "-m", "api", *command],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-    # Imported once the environment names the bench's stores: both read it at import.
-    import bench.bare_me as floor
-    from api.app import create_app
-    from api.settings import Settings
-
-    api = create_app(Settings())
-    await stack.enter_async_context(api.router.lifespan_context(api))
-    await stack.enter_async_context(floor.app.router.lifespan_context(floor.app))
-    login = scope("/graphql", b"", [(b"content-type", b"application/json")], "POST")
-    answer = json.loads(await call(api, login, json.dumps(LOGIN_GRAPHQL).encode()))
-    auth = [(b"authorization", f"Bearer {answer['data']['login']['token']}".encode())]
-    sides: dict[str, tuple[App, dict[str, Any]]] = {
-        "floor": (floor.app, scope("/me", b"", auth, "GET")),
-        "api": (api, scope("/graphql", urlencode({"query": ME}).encode(), auth, "GET")),
-    }
-    assert await call(*sides["api"]) == await call(*sides["floor"])
-    await batch(*sides[side], 10)  # caches, pools, prepared statements
-    return sides[side]
+async def prepare(stack: contextlib.AsyncExitStack, side: str) -> Side:
+    """This side's app and its `me` request, warmed."""
+    floor_side, api_side = await stack.enter_async_context(me_sides())
+    chosen = floor_side if side == "floor" else api_side
+    await batch(*chosen, 10)  # caches, pools, prepared statements
+    return chosen
 
 
 def measured_side(side: str, per_worker: int) -> None:
