@@ -100,7 +100,7 @@ class PublicAnswerReplay:
         async def keeping_send(message: Message) -> None:
             nonlocal headers, size
             if message["type"] == "http.response.start":
-                if message["status"] == 200 and mark.public:
+                if message["status"] == 200 and mark.public is True:
                     raw = message["headers"]
                     headers = tuple((bytes(name), bytes(value)) for name, value in raw)
             elif message["type"] == "http.response.body" and headers is not None:

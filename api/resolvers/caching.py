@@ -105,10 +105,14 @@ ANSWERS: Final = BoundedCache[AnswerKey, ExecutionResult](ANSWER_CACHE_SIZE)
 
 @dataclass(slots=True)
 class PublicMark:
-    """Set by `PublicCatalogCaching` when the request's answer is public: the HTTP layer's replay
-    (api/http_cache.py) keeps only such answers."""
+    """Whether a request's answer is public, as `PublicCatalogCaching` finds it: the HTTP
+    layer's replay (api/http_cache.py) keeps only such answers. Every operation of the request
+    has its say, so that one private operation in a request of several keeps it private."""
 
-    public: bool = False
+    public: bool | None = None
+
+    def record(self, public: bool) -> None:
+        self.public = public and self.public is not False
 
 
 public_mark_var: ContextVar[PublicMark | None] = ContextVar("public_mark", default=None)
@@ -161,8 +165,8 @@ class PublicCatalogCaching(SchemaExtension):
             # A POST answer is not for HTTP caches, even a public one.
             headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
         mark = public_mark_var.get()
-        if public and mark is not None:
-            mark.public = True
+        if mark is not None:
+            mark.record(public)
 
     def _is_public_query(self) -> bool:
         """Whether the operation is a query that selects public root fields only."""

@@ -7,7 +7,7 @@ import pytest
 from graphql import ExecutionResult, OperationDefinitionNode, parse
 
 from api.domain.vocabulary import Locale
-from api.resolvers.caching import AnswerKey, BoundedCache, public_root_fields
+from api.resolvers.caching import AnswerKey, BoundedCache, PublicMark, public_root_fields
 from api.resolvers.documents import root_field_names
 from api.schema.root import schema
 
@@ -58,3 +58,19 @@ def test_kept_answers_are_bounded_oldest_dropped_first() -> None:
     assert len(answers) == 2
     assert answers.get(keys[0]) is None
     assert answers.get(keys[2]) == ExecutionResult(data={"n": 2})
+
+
+def test_one_private_operation_keeps_a_request_of_several_private() -> None:
+    mark = PublicMark()
+    mark.record(True)
+    mark.record(False)
+    mark.record(True)
+    assert mark.public is False
+
+
+def test_a_request_whose_operations_are_all_public_is_public() -> None:
+    mark = PublicMark()
+    assert mark.public is None
+    mark.record(True)
+    mark.record(True)
+    assert mark.public is True
