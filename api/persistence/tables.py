@@ -68,6 +68,13 @@ class OperatorRow(OperatorBase, table=True):
         sa.Index("uq_operators_user_id_lower", sa.func.lower(sa.column("user_id")), unique=True),
         sa.Index("uq_operators_email_lower", sa.func.lower(sa.column("email")), unique=True),
         sa.Index("ix_operators_identification", "identification_number"),
+        # Staff's DUE list: the operators whose last annual update is older than this year, in
+        # registration order (api/services/annual_update.py).
+        sa.Index(
+            "ix_operators_annual_update_year",
+            sa.func.coalesce(sa.column("annual_update_year"), 0),
+            "id",
+        ),
         sa.CheckConstraint(
             _in("identification_type", IdentificationType), name="ck_operators_identification_type"
         ),
@@ -95,6 +102,10 @@ class OperatorRow(OperatorBase, table=True):
     # SENAE-ISEE-3-2-013: an employee may use "Modificar" only with its company's permission.
     employee_permission: bool = Field(default=False)
     status_reason: str | None = Field(default=None, max_length=500)
+    # The latest year whose annual update is done (null: none), kept by the database itself: a
+    # trigger on annual_updates (migration 0005), whoever inserts the row. The DUE list reads it
+    # through an index instead of looking for the absence of a row, operator after operator.
+    annual_update_year: int | None = Field(default=None)
 
 
 class AuditEntryRow(SQLModel, table=True):

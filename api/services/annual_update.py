@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, or_, update
+from sqlalchemy import func, literal_column, or_, update
 from sqlmodel import col, select
 
 from api.domain.changes import Change, EventType
@@ -28,7 +28,7 @@ from api.domain.vocabulary import OperatorStatus, RegistrationTypeCode, Role
 from api.mail.templates import annual_update_disabled_mail, annual_update_reminder_mail
 from api.persistence.lifecycle import AnnualUpdateRepository
 from api.persistence.operators import Actor, OperatorRepository, record_change
-from api.persistence.tables import AnnualUpdateRow, OperatorRow
+from api.persistence.tables import OperatorRow
 from api.services.container import Services
 from api.services.notify import deliver_pending, queue_notice
 
@@ -82,14 +82,10 @@ async def list_operators(
     year = local(now).year
     limit = max(1, min(first, MAX_PAGE))
     covered_types = [t.value for t in services.settings.annual_update_types]
-    completed = exists().where(
-        col(AnnualUpdateRow.operator_id) == col(OperatorRow.id), col(AnnualUpdateRow.year) == year
-    )
-    if after_id is not None:
-        # Implied by the join, but PostgreSQL does not carry it over: without it, a page deep in
-        # the list reads this year's updates from the first operator on (45,000 index entries
-        # for a page at 90 % of 100,000 operators, 17 ms; with it, 0.2 ms).
-        completed = completed.where(col(AnnualUpdateRow.operator_id) > after_id)
+    # The expression of the index ix_operators_annual_update_year, its 0 written out (a bound
+    # parameter would not match it): the operators left to do it are a range of that index.
+    latest = func.coalesce(col(OperatorRow.annual_update_year), literal_column("0"))
+    completed = latest >= year
     owes = (
         (col(OperatorRow.role) == Role.USER.value)
         & col(OperatorRow.registration_type).in_(covered_types)
@@ -105,7 +101,7 @@ async def list_operators(
         in_january = local(now).month == 1
         if (status is AnnualUpdateStatus.DUE) != in_january:
             return OperatorPage(operators=[], has_next_page=False)
-        statement = statement.where(active, owes, ~completed)
+        statement = statement.where(active, owes, latest < year)
     if after_id is not None:
         statement = statement.where(col(OperatorRow.id) > after_id)
     statement = statement.order_by(col(OperatorRow.id)).limit(limit + 1)

@@ -4,6 +4,7 @@ API, reminders and enforcement through the command line, reactivation by staff."
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -247,3 +248,62 @@ async def test_staff_pages_through_a_status_list_without_losing_or_repeating_any
         services, status=AnnualUpdateStatus.UP_TO_DATE, first=50, after_id=None
     )
     assert [row.user_id for row in up_to_date.operators] == user_ids[1::2]
+
+
+async def latest_years(services: Services) -> dict[str, int | None]:
+    async with services.reading() as session:
+        rows = await session.exec(  # type: ignore[call-overload]
+            text("SELECT user_id, annual_update_year FROM operators ORDER BY user_id")
+        )
+        return {user_id: year for user_id, year in rows.all()}
+
+
+async def test_the_latest_year_done_is_kept_on_the_operator_whoever_writes_it(
+    services: Services,
+) -> None:
+    """The DUE list reads operators.annual_update_year (indexed); a trigger keeps it from
+    annual_updates, here written in plain SQL as a script or a restore would."""
+    await three_operators(services)
+    before = await latest_years(services)
+
+    await completed(services, "OVERDUE01", 2025)
+    await completed(services, "OVERDUE01", 2027)
+    await completed(services, "OVERDUE01", 2026)  # an older year, recorded late
+
+    after = await latest_years(services)
+    assert before["OVERDUE01"] is None
+    assert after["OVERDUE01"] == 2027
+    assert after["DONE01"] == 2027
+    assert after["NEW01"] is None
+
+
+def test_the_sqlite_database_keeps_the_latest_year_too(tmp_path: Path) -> None:
+    """The zero-setup database runs the same migration, with SQLite's own trigger."""
+    from api.persistence.migrate import upgrade_to_head
+
+    path = tmp_path / "api.db"
+    upgrade_to_head(f"sqlite+aiosqlite:///{path}")
+    with sqlite3.connect(path) as db:
+        required = [
+            (name, kind)
+            for _, name, kind, not_null, default, primary in db.execute(
+                "PRAGMA table_info(operators)"
+            )
+            if not_null and default is None and not primary
+        ]
+        values = [
+            1 if "INT" in kind.upper() or "BOOL" in kind.upper() else "x" for _, kind in required
+        ]
+        db.execute("PRAGMA ignore_check_constraints = ON")
+        db.execute(
+            f"INSERT INTO operators (id, {', '.join(name for name, _ in required)}) "
+            f"VALUES (7, {', '.join('?' for _ in required)})",
+            values,
+        )
+        for year in (2026, 2027, 2025):
+            db.execute(
+                "INSERT INTO annual_updates (operator_id, year, completed_at) VALUES (7, ?, ?)",
+                (year, "2027-01-20 15:00:00"),
+            )
+        (latest,) = db.execute("SELECT annual_update_year FROM operators WHERE id = 7").fetchone()
+    assert latest == 2027
