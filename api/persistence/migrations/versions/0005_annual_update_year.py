@@ -56,10 +56,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER annual_update_year_kept" + (
-        " ON annual_updates" if op.get_bind().dialect.name == "postgresql" else ""
-    ))
-    if op.get_bind().dialect.name == "postgresql":
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    op.execute("DROP TRIGGER annual_update_year_kept" + (" ON annual_updates" if postgresql else ""))
+    if postgresql:
         op.execute("DROP FUNCTION keep_annual_update_year()")
     op.drop_index("ix_operators_annual_update_year", table_name="operators")
     op.drop_column("operators", "annual_update_year")
