@@ -242,6 +242,28 @@ async def test_failures_reach_every_open_hook_as_they_do_in_strawberry(
     assert got == expected
 
 
+def run_sync(schema: strawberry.Schema, query: str) -> tuple[object, list[str]]:
+    EVENTS.clear()
+    result = schema.execute_sync(query)
+    errors = [error.message for error in result.errors or ()]
+    return (result.data, errors), list(EVENTS)
+
+
+@pytest.mark.parametrize(
+    "extensions",
+    [[SyncGenerator, Cleans, FailsLeaving], [SyncGenerator, Swallows, FailsLeaving], [Fails]],
+    ids=["hook-fails-leaving", "hook-swallows", "hook-fails-entering"],
+)
+@pytest.mark.parametrize("query", ["{ hello }", "{ cached }", "{ broken }"])
+def test_synchronous_execution_runs_the_hooks_as_strawberry_does(
+    extensions: list[type[SchemaExtension]], query: str
+) -> None:
+    strawberry_schema = strawberry.Schema(query=Query, extensions=extensions)
+    prepared_schema = EcuapassSchema(query=Query, extensions=extensions)
+
+    assert run_sync(prepared_schema, query) == run_sync(strawberry_schema, query)
+
+
 async def test_the_api_schema_runs_its_extensions_through_prepared_hooks() -> None:
     schema = build_schema()
 
