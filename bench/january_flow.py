@@ -1,12 +1,15 @@
 """The January rush, measured: sign in, request the security code, read it from the mail, modify.
 
-Runs one real `serve` process against PostgreSQL and Redis (a database and key prefix of its own,
-dropped at the end) with an SMTP server in this process, and reports completed flows per second
-and the latency of each step at a few concurrent clients.
+Runs one real `serve` process and, in the same run, its floor (bench/bare_flow.py: the same
+services behind plain JSON endpoints, no GraphQL), against PostgreSQL and Redis (a database and
+key prefix of their own, dropped at the end) with an SMTP server in this process, and reports for
+each completed flows per second and the latency of each step at a few concurrent clients, then
+the ratios.
 
     scripts/uv.sh run python bench/january_flow.py --users 120 --concurrency 4
 
-Each simulated operator completes the flow once, as in January (codes are limited per user).
+Each simulated operator completes the flow once, as in January (codes are limited per user):
+`--users` operators go through the API, as many others through the floor.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from api.persistence.operators import SYSTEM  # noqa: E402
 from api.services.container import build_services  # noqa: E402
 from api.services.registration import ContactData, Registration, create_operator  # noqa: E402
 from api.settings import Settings  # noqa: E402
+from bench.catalogs import start  # noqa: E402
 from bench.support import Stores, bench_stores  # noqa: E402
 from tests.api.conftest import free_port, start_server, stop_server  # noqa: E402
 
@@ -99,33 +103,62 @@ REQUEST = "mutation($e:String!){requestSecurityCode(email:$e){expiresAt errors{c
 MODIFY = "mutation($input:ModifyOperatorInput!){modify(input:$input){message errors{field code}}}"
 
 
+FORM = {
+    "countryCode": "EC",
+    "provinceCode": "09",
+    "cityCode": "0907",
+    "address": "Av. Joaquín Orrantia, Durán",
+    "phone1": "042456789",
+    "mobileCarrier": "MOVISTAR",
+    "mobileNumber": "0987654321",
+    "keepSameEmail": True,
+}
+
+
+async def rest(
+    client: httpx.AsyncClient, path: str, body: dict[str, Any], token: str | None = None
+) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = await client.post(path, json=body, headers=headers)
+    response.raise_for_status()
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
 async def flow(
-    client: httpx.AsyncClient, inbox: Inbox, n: int, timings: dict[str, list[float]]
+    client: httpx.AsyncClient,
+    inbox: Inbox,
+    n: int,
+    timings: dict[str, list[float]],
+    *,
+    floor: bool,
 ) -> None:
+    """One operator's January through the API (GraphQL) or through the floor (plain JSON)."""
     address = f"oce{n}@bench.example"
+    credentials = {"identification": cedula(n), "userId": f"OCE{n:05d}", "password": PASSWORD}
     t0 = time.perf_counter()
-    login = (await gql(client, LOGIN, {"i": cedula(n), "u": f"OCE{n:05d}", "p": PASSWORD}))["login"]
-    assert not login["errors"], login
+    if floor:
+        token = (await rest(client, "/login", credentials))["token"]
+    else:
+        variables = {"i": cedula(n), "u": f"OCE{n:05d}", "p": PASSWORD}
+        login = (await gql(client, LOGIN, variables))["login"]
+        assert not login["errors"], login
+        token = login["token"]
     t1 = time.perf_counter()
     future = inbox.expect(address)
-    sent = (await gql(client, REQUEST, {"e": address}, login["token"]))["requestSecurityCode"]
-    assert not sent["errors"], sent
+    if floor:
+        await rest(client, "/code", {"email": address}, token)
+    else:
+        sent = (await gql(client, REQUEST, {"e": address}, token))["requestSecurityCode"]
+        assert not sent["errors"], sent
     code = await asyncio.wait_for(future, timeout=10)
     t2 = time.perf_counter()
-    form = {
-        "name": f"Operador de Prueba {n}",
-        "countryCode": "EC",
-        "provinceCode": "09",
-        "cityCode": "0907",
-        "address": "Av. Joaquín Orrantia, Durán",
-        "phone1": "042456789",
-        "mobileCarrier": "MOVISTAR",
-        "mobileNumber": "0987654321",
-        "keepSameEmail": True,
-        "securityCode": code,
-    }
-    result = (await gql(client, MODIFY, {"input": form}, login["token"]))["modify"]
-    assert not result["errors"], result
+    form = {**FORM, "name": f"Operador de Prueba {n}", "securityCode": code}
+    if floor:
+        await rest(client, "/modify", form, token)
+    else:
+        result = (await gql(client, MODIFY, {"input": form}, token))["modify"]
+        assert not result["errors"], result
     t3 = time.perf_counter()
     timings["login"].append(t1 - t0)
     timings["code (request + mail)"].append(t2 - t1)
@@ -143,6 +176,29 @@ async def main(users: int, concurrency: int) -> None:
         await flows(stores, users, concurrency)
 
 
+STEPS = ("login", "code (request + mail)", "modify", "whole flow")
+
+
+async def run_flows(
+    url: str, inbox: Inbox, operators: range, concurrency: int, *, floor: bool
+) -> tuple[float, dict[str, list[float]]]:
+    """Flows per second and each step's latencies, `concurrency` clients at a time."""
+    timings: dict[str, list[float]] = {step: [] for step in STEPS}
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for n in operators:
+        queue.put_nowait(n)
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+
+        async def worker() -> None:
+            while not queue.empty():
+                await flow(client, inbox, queue.get_nowait(), timings, floor=floor)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return len(operators) / elapsed, timings
+
+
 async def flows(stores: Stores, users: int, concurrency: int) -> None:
     inbox = Inbox()
     smtp_port = free_port()
@@ -150,11 +206,12 @@ async def flows(stores: Stores, users: int, concurrency: int) -> None:
     controller.start()
     env = stores.environment(SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port))
     server = None
+    bare = None
     try:
         await asyncio.to_thread(upgrade_to_head, stores.database_url)
         services = build_services(Settings(**{k.lower(): v for k, v in env.items()}))
-        print(f"creating {users} operators…", flush=True)
-        for n in range(users):
+        print(f"creating {2 * users} operators…", flush=True)
+        for n in range(2 * users):
             new = NewOperator(
                 registration_type=RegistrationTypeCode.GENERAL_USER,
                 identification=cedula(n),
@@ -166,30 +223,52 @@ async def flows(stores: Stores, users: int, concurrency: int) -> None:
             await create_operator(services, Registration(new, CONTACT), actor=SYSTEM)
         await services.close()
         server = start_server(env, Path(os.environ.get("TMPDIR", "/tmp")) / f"{stores.name}.log")
-        timings: dict[str, list[float]] = {
-            k: [] for k in ("login", "code (request + mail)", "modify", "whole flow")
+        bare_port = free_port()
+        bare = start(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bench.bare_flow:app",
+                "--port",
+                str(bare_port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            {**os.environ, **env, "PYTHONPATH": str(ROOT)},
+            bare_port,
+        )
+        results = {
+            "GraphQL": await run_flows(server.url, inbox, range(users), concurrency, floor=False),
+            "bare Starlette": await run_flows(
+                f"http://127.0.0.1:{bare_port}",
+                inbox,
+                range(users, 2 * users),
+                concurrency,
+                floor=True,
+            ),
         }
-        queue: asyncio.Queue[int] = asyncio.Queue()
-        for n in range(users):
-            queue.put_nowait(n)
-        async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
-
-            async def worker() -> None:
-                while not queue.empty():
-                    await flow(client, inbox, queue.get_nowait(), timings)
-
-            started = time.perf_counter()
-            await asyncio.gather(*(worker() for _ in range(concurrency)))
-            elapsed = time.perf_counter() - started
-        print(f"\n{users} January flows, {concurrency} concurrent clients, one API process")
-        print(f"throughput: {users / elapsed:.1f} flows/s ({elapsed:.1f} s)")
-        print(f"{'step':<24}{'p50 ms':>10}{'p99 ms':>10}{'mean ms':>10}")
-        for step, values in timings.items():
-            print(
-                f"{step:<24}{percentile(values, 50) * 1000:>10.1f}{percentile(values, 99) * 1000:>10.1f}"
-                f"{statistics.mean(values) * 1000:>10.1f}"
-            )
+        print(f"\n{users} January flows per server, {concurrency} concurrent clients, one process")
+        print("| server | step | p50 (ms) | p99 (ms) | mean (ms) |")
+        print("|---|---|---:|---:|---:|")
+        for name, (_, timings) in results.items():
+            for step, values in timings.items():
+                print(
+                    f"| {name} | {step} | {percentile(values, 50) * 1000:.1f} | "
+                    f"{percentile(values, 99) * 1000:.1f} | {statistics.mean(values) * 1000:.1f} |"
+                )
+        (api_rate, api), (floor_rate, floor) = results["GraphQL"], results["bare Starlette"]
+        print(
+            f"\nflows/s: GraphQL {api_rate:.1f}, floor {floor_rate:.1f} ({floor_rate / api_rate:.2f}x)"
+        )
+        for step in STEPS:
+            ratio = statistics.mean(api[step]) / statistics.mean(floor[step])
+            print(f"{step}: mean GraphQL / floor {ratio:.2f}")
     finally:
+        if bare is not None:
+            bare.terminate()
+            bare.wait(timeout=10)
         if server is not None:
             stop_server(server)
         controller.stop()
