@@ -41,7 +41,7 @@ from api.domain.messages import error_message, parse_locale
 from api.domain.partners import is_partner_key
 from api.domain.text_safety import contains_unsafe_text
 from api.domain.vocabulary import Locale
-from api.http_guards import scope_client_address
+from api.http_guards import declares_json, scope_client_address
 from api.observability.logs import request_id_var
 from api.resolvers.caching import QUERY_CACHE_SIZE, BoundedCache
 from api.resolvers.context import Context
@@ -62,7 +62,6 @@ ALLOWED_OPERATIONS: Final = {
     "GET": frozenset(OperationType.from_http("GET")),
     "POST": frozenset(OperationType.from_http("POST")),
 }
-JSON_MEDIA_TYPE: Final = "application/json"
 WEBSOCKET_PROTOCOLS: Final = frozenset({GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL})
 # GET query strings without variables or extensions, parsed: front ends send the same few again
 # and again, and decoding one costs more than looking it up.
@@ -158,10 +157,8 @@ class EcuapassGraphQL(GraphQL[Context, None]):
                 return None  # the IDE, or Strawberry's answer to a GET without an operation
             data = self.parse_query_params(params)
         elif method == "POST":
-            content_type = request.headers.get("content-type", "")
-            # As written: Strawberry refuses `Application/JSON`, and answers the rest itself.
-            if content_type.partition(";")[0].strip() != JSON_MEDIA_TYPE:
-                return None
+            if not declares_json(request.headers.get("content-type")):
+                return None  # Strawberry answers other bodies (and refuses most)
             data = self.parse_json(await request.body())
             if not isinstance(data, dict):
                 return None  # a batch (the body is kept by the request for Strawberry)

@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.domain.messages import parse_locale
 from api.domain.vocabulary import Locale
-from api.http_guards import scope_header
+from api.http_guards import declares_json, scope_header
 from api.observability.logs import request_notes_var
 from api.observability.metrics import PUBLIC_ANSWERS_REPLAYED
 from api.resolvers.caching import BoundedCache, PublicMark, public_mark_var
@@ -41,7 +41,6 @@ REPLAY_SIZE: Final = 256
 REPLAY_MAX_BYTES: Final = 256 * 1024
 # A catalog query is a few hundred bytes; anything much larger is not worth keeping as a key.
 REPLAY_MAX_REQUEST_BYTES: Final = 4096
-_JSON: Final = "application/json"
 
 ReplayKey = tuple[str, bytes, Locale]
 """The method, the raw query string (GET) or body (POST), and the caller's language."""
@@ -135,8 +134,7 @@ class PublicAnswerReplay:
 
 def _small_json_body(scope: Scope) -> bool:
     """A JSON body whose declared length is small enough to key an answer by."""
-    content_type = scope_header(scope, b"content-type") or ""
-    if content_type.partition(";")[0].strip() != _JSON:
+    if not declares_json(scope_header(scope, b"content-type")):
         return False
     declared = scope_header(scope, b"content-length")
     return declared is not None and declared.isdigit() and int(declared) <= REPLAY_MAX_REQUEST_BYTES
