@@ -50,7 +50,13 @@ def serve(args: argparse.Namespace) -> int:
         log_format=settings.effective_log_format,
         trace_fields=trace_fields,
     )
-    logging.getLogger("api").info("GraphiQL: http://%s:%d/graphql", settings.host, settings.port)
+    where = f"http://{settings.host}:{settings.port}/graphql"
+    if settings.graphiql_enabled:
+        logging.getLogger("api").info("GraphQL and GraphiQL: %s", where)
+    else:
+        logging.getLogger("api").info(
+            "GraphQL: %s (GraphiQL off: GRAPHIQL=true turns it on)", where
+        )
     uvicorn.run(
         create_app(settings),
         host=settings.host,
@@ -107,6 +113,24 @@ def create_user(args: argparse.Namespace) -> int:
                 print(f"error: {error.field or 'user'}: {error_message(error)}", file=sys.stderr)
             return 1
         print(f"created {row.role.lower()} {row.user_id} ({row.registration_type})")
+        return 0
+
+    return _run_with_services(work, load_settings())
+
+
+def enroll_totp(args: argparse.Namespace) -> int:
+    from api.services.second_factor import enroll_totp as enroll
+
+    async def work(services: Services) -> int:
+        try:
+            uri = await enroll(services, user_id=args.user_id)
+        except DomainError as refusal:
+            for error in refusal.errors:
+                print(f"error: {error.field or 'user'}: {error_message(error)}", file=sys.stderr)
+            return 1
+        # Shown once: the person enrols by scanning it as a QR code (or typing the secret).
+        print(f"second factor enrolled for {args.user_id}; add it to the authenticator app:")
+        print(uri)
         return 0
 
     return _run_with_services(work, load_settings())
@@ -243,6 +267,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--role", default="user", choices=["user", "staff"], help="staff: customs staff"
     )
     user.set_defaults(func=create_user)
+
+    totp = commands.add_parser(
+        "enroll-totp",
+        help="enrol a second factor (TOTP) for a user: prints the provisioning URI (once)",
+    )
+    totp.add_argument(
+        "--user-id", required=True, help='"ID. usuario" (customs staff in production)'
+    )
+    totp.set_defaults(func=enroll_totp)
 
     partner = commands.add_parser(
         "create-partner-key", help="issue an API key for a partner (printed alone on the last line)"

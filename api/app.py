@@ -12,7 +12,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Final
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -31,6 +31,7 @@ from api.observability.tracing import configure_tracing
 from api.persistence.db import ping as ping_database
 from api.persistence.migrate import upgrade_to_head
 from api.persistence.rate_limits import RateLimiter
+from api.security_headers import SecurityHeaders
 from api.services.container import build_services
 from api.services.demo import seed_demo
 from api.services.events import EventHub, run_relay
@@ -77,8 +78,24 @@ async def _check(name: str, probe: Any) -> tuple[str, str]:
     return name, "ok"
 
 
+# What real clients send: Apollo's client awareness and CSRF headers, W3C trace context, ours.
+CORS_REQUEST_HEADERS: Final = [
+    "Authorization",
+    "Content-Type",
+    "Accept-Language",
+    "X-Request-ID",
+    "traceparent",
+    "tracestate",
+    "baggage",
+    "apollographql-client-name",
+    "apollographql-client-version",
+    "apollo-require-preflight",
+]
+
+
 def middleware(settings: Settings, routes: Sequence[str], limiter: RateLimiter) -> list[Middleware]:
     stack = [
+        Middleware(SecurityHeaders, hsts_max_age_seconds=settings.hsts_max_age_seconds),
         Middleware(RequestObserver, routes=routes, trusted_proxies=settings.trusted_proxies),
     ]
     if settings.cors_origins:
@@ -88,7 +105,7 @@ def middleware(settings: Settings, routes: Sequence[str], limiter: RateLimiter) 
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type", "Accept-Language", "X-Request-ID"],
+                allow_headers=CORS_REQUEST_HEADERS,
                 expose_headers=[REQUEST_ID_HEADER],
                 max_age=600,
             )
@@ -168,7 +185,14 @@ def create_app(settings: Settings) -> Starlette:
         Route("/readyz", readyz),
     ]
     if settings.metrics_enabled:
-        routes.append(Route("/metrics", metrics_endpoint(services, lambda: len(hub.subscribers))))
+        routes.append(
+            Route(
+                "/metrics",
+                metrics_endpoint(
+                    services, lambda: len(hub.subscribers), token=settings.metrics_token
+                ),
+            )
+        )
     return Starlette(
         routes=routes,
         middleware=middleware(settings, [route.path for route in routes], services.rate_limiter),

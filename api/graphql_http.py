@@ -223,8 +223,11 @@ class EcuapassGraphQL(GraphQL[Context, None]):
             and request.query_params.get("extensions") is None
         )
 
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+    def encode_json(self, data: object) -> str:
+        # Text, not bytes: Strawberry sends bytes as binary WebSocket frames, and the GraphQL
+        # over WebSocket protocols (and every client of them: graphql-ws, Apollo, gql, browsers)
+        # expect JSON in text frames.
+        return orjson.dumps(data).decode()
 
     def decode_json(self, data: str | bytes) -> object:
         """A body must be a JSON object (or a batch list); numbers too long, nesting too deep and
@@ -260,7 +263,7 @@ class EcuapassGraphQL(GraphQL[Context, None]):
         try:
             context.partner = await identify_partner(self.services, token)
             if context.partner is None:
-                context.session = await resolve_token(self.services, token)
+                context.sign_in(await resolve_token(self.services, token))
         except UNAVAILABLE as error:
             # Not a reason to fail the whole request: public fields still answer, and whatever
             # needs the caller answers SERVICE_UNAVAILABLE (Context.require_credentials).
@@ -283,12 +286,12 @@ class EcuapassGraphQL(GraphQL[Context, None]):
                     )
                 context.partner = partner
                 return UNSET_ACK
-            session = await resolve_token(self.services, token)
+            signed_in = await resolve_token(self.services, token)
         except UNAVAILABLE as error:
             raise ConnectionRejectionError(
                 rejection(ErrorCode.SERVICE_UNAVAILABLE, context.locale)
             ) from error
-        if session is None:
+        if signed_in is None:
             raise ConnectionRejectionError(rejection(ErrorCode.UNAUTHENTICATED, context.locale))
-        context.session = session
+        context.sign_in(signed_in)
         return UNSET_ACK

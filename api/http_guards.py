@@ -153,6 +153,12 @@ BUDGET_WINDOW_SECONDS: Final = 60
 WEBSOCKET_POLICY_VIOLATION: Final = 1008
 
 
+def request_budget(per_minute: int) -> Limit:
+    """The budget of requests per client address and minute: HTTP requests and WebSocket
+    connections (here) and every operation sent over a WebSocket (api/resolvers) spend it."""
+    return Limit("budget", max_events=per_minute, window_seconds=BUDGET_WINDOW_SECONDS)
+
+
 class RequestBudget:
     """Pure ASGI middleware: a budget of requests per client address and minute on `routes`."""
 
@@ -167,7 +173,7 @@ class RequestBudget:
     ) -> None:
         self.app = app
         self.limiter = limiter
-        self.limit = Limit("budget", max_events=per_minute, window_seconds=BUDGET_WINDOW_SECONDS)
+        self.limit = request_budget(per_minute)
         self.routes = frozenset(routes)
         self.trusted_proxies = tuple(trusted_proxies)
 

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     # Unset means the in-process Redis-compatible store of the zero-setup mode.
     redis_url: str | None = None
     redis_key_prefix: str = "ecuapass:"
+    # Redis connections each process may open; a request beyond them waits up to 2 s for one.
+    redis_pool_size: Annotated[int, Field(ge=1, le=10_000)] = 50
     smtp_host: str | None = None
     smtp_port: Annotated[int, Field(ge=1, le=65535)] = 25
     smtp_username: str | None = None
@@ -83,6 +85,8 @@ class Settings(BaseSettings):
     # database); a subscriber more than `subscriber_buffer` events behind is disconnected.
     event_stream_max_length: Annotated[int, Field(ge=100)] = 10_000
     subscriber_buffer: Annotated[int, Field(ge=10)] = 1000
+    # Live subscriptions one caller (a partner key, a user) may hold in one API process.
+    max_subscriptions_per_caller: Annotated[int, Field(ge=1)] = 20
     # Run the outbox relay inside each API process (off: run `python -m api relay` instead).
     run_relay: bool = True
     # GraphiQL in the browser at /graphql; unset: on in development, off in production (where
@@ -117,8 +121,13 @@ class Settings(BaseSettings):
     # Reverse proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs). None by
     # default: the client address is the TCP peer.
     trusted_proxies: Annotated[tuple[ProxyNetwork, ...], NoDecode] = ()
-    # `/metrics` in the Prometheus text format (keep it off the public side of the proxy).
+    # `/metrics` in the Prometheus text format. With a token set, only requests that carry it
+    # as `Authorization: Bearer …` are answered; production requires one unless metrics are off.
     metrics_enabled: bool = True
+    metrics_token: str | None = None
+    # `Strict-Transport-Security: max-age=…` on every answer; set it (e.g. 31536000) when clients
+    # reach the service over TLS through the proxy. 0: not sent.
+    hsts_max_age_seconds: Annotated[int, Field(ge=0)] = 0
     # OpenTelemetry tracing reads the standard variables; these decide whether it is on. It is
     # off unless an exporter or an OTLP endpoint is named.
     otel_sdk_disabled: bool = False
@@ -204,9 +213,15 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _production_needs_a_secret(self) -> Settings:
-        if self.environment is Environment.PRODUCTION and self.secret_key == DEVELOPMENT_SECRET:
-            raise ValueError("SECRET_KEY must be set in production")
+    def _production_fails_closed(self) -> Settings:
+        """Production never runs on the zero-setup defaults: an in-process store would lose
+        sessions and limits between processes, mail would go to the log (codes with it), SQLite
+        would take the demo users with their published passwords."""
+        if self.environment is not Environment.PRODUCTION:
+            return self
+        missing = production_gaps(self)
+        if missing:
+            raise ValueError("production requires " + "; ".join(missing))
         return self
 
     @property
@@ -214,6 +229,10 @@ class Settings(BaseSettings):
         if self.graphiql is not None:
             return self.graphiql
         return self.environment is not Environment.PRODUCTION
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
 
     @property
     def is_sqlite(self) -> bool:
@@ -243,6 +262,38 @@ class Settings(BaseSettings):
             return self.otel_traces_exporter  # "none" was dropped by the validator
         endpoint = self.otel_exporter_otlp_traces_endpoint or self.otel_exporter_otlp_endpoint
         return ("otlp",) if endpoint else ()
+
+
+# At least 32 bytes' worth of randomness: 43 characters of URL-safe base64 (`secrets.token_urlsafe`).
+MIN_SECRET_LENGTH = 43
+# Fewer distinct characters than this is a word or a pattern, whatever its length.
+MIN_SECRET_DISTINCT = 10
+
+
+def production_gaps(settings: Settings) -> list[str]:
+    """What a production configuration lacks, each said as the variable to set."""
+    gaps = []
+    if not settings.database_url.startswith("postgresql+asyncpg://"):
+        gaps.append("DATABASE_URL naming PostgreSQL (postgresql+asyncpg://…)")
+    if settings.redis_url is None:
+        gaps.append("REDIS_URL")
+    if settings.smtp_host is None:
+        gaps.append("SMTP_HOST")
+    secret = settings.secret_key
+    if (
+        secret == DEVELOPMENT_SECRET
+        or len(secret) < MIN_SECRET_LENGTH
+        or len(set(secret)) < MIN_SECRET_DISTINCT
+    ):
+        gaps.append(
+            "SECRET_KEY of at least 32 random bytes "
+            '(python -c "import secrets; print(secrets.token_urlsafe(32))")'
+        )
+    if settings.metrics_enabled and not settings.metrics_token:
+        gaps.append("METRICS_TOKEN (or METRICS_ENABLED=false): /metrics must not be public")
+    if settings.seed_demo:
+        gaps.append("SEED_DEMO off (demo users have published passwords)")
+    return gaps
 
 
 def describe_validation_error(error: ValidationError) -> str:

@@ -71,7 +71,9 @@ async def login(request: Request) -> JSONResponse:
         or not await verify_password(row.password_hash, body["password"])
     ):
         return JSONResponse({"data": {"login": {"token": None}}})
-    token = await services.sessions.create(operator_id=row.id, user_id=row.user_id, role=row.role)
+    token = await services.sessions.create(
+        operator_id=row.id, user_id=row.user_id, role=row.role, epoch=row.session_epoch
+    )
     return JSONResponse({"data": {"login": {"token": token}}})
 
 

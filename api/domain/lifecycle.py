@@ -19,6 +19,8 @@ ECUADOR_TZ = ZoneInfo("America/Guayaquil")
 DUTY_MONTH = 1  # January
 REASON_MAX_LENGTH = 500
 AGREEMENT_MAX_LENGTH = 100_000
+# An agreement is a legal text of clauses, not a line: shorter than this is a mistake.
+AGREEMENT_MIN_LENGTH = 200
 
 
 class DeregistrationStatus(StrEnum):
@@ -61,6 +63,8 @@ def agreement_digest(text: str) -> str:
 def clean_agreement_text(text: str) -> str:
     if not text.strip():
         raise DomainError.single("text", ErrorCode.REQUIRED)
+    if len(text.strip()) < AGREEMENT_MIN_LENGTH:
+        raise DomainError.single("text", ErrorCode.TOO_SHORT, min_length=AGREEMENT_MIN_LENGTH)
     if len(text) > AGREEMENT_MAX_LENGTH:
         raise DomainError.single("text", ErrorCode.TOO_LONG, max_length=AGREEMENT_MAX_LENGTH)
     if "\x00" in text:

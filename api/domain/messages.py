@@ -40,6 +40,10 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         Locale.ES: "Admite como máximo {max_length} caracteres.",
         Locale.EN: "At most {max_length} characters are allowed.",
     },
+    ErrorCode.TOO_SHORT: {
+        Locale.ES: "Debe tener al menos {min_length} caracteres.",
+        Locale.EN: "At least {min_length} characters are required.",
+    },
     ErrorCode.INVALID_FORMAT: {
         Locale.ES: "El formato no es válido: {expected}.",
         Locale.EN: "The format is not valid: {expected}.",
@@ -193,6 +197,10 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         Locale.ES: "La versión del convenio no existe o ya no es la vigente.",
         Locale.EN: "The agreement version does not exist or is no longer the current one.",
     },
+    ErrorCode.ALREADY_PUBLISHED: {
+        Locale.ES: "Ese texto ya es el del convenio vigente (versión {version}).",
+        Locale.EN: "That text is already the current agreement's (version {version}).",
+    },
     ErrorCode.BAD_SIGNATURE: {
         Locale.ES: "La firma electrónica no corresponde al texto del convenio o no es válida.",
         Locale.EN: "The electronic signature does not match the agreement text or is not valid.",
@@ -217,6 +225,32 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         Locale.ES: "La identificación, el ID. usuario o la contraseña no son correctos.",
         Locale.EN: "The identification, user ID or password is not correct.",
     },
+    ErrorCode.OTP_REQUIRED: {
+        Locale.ES: (
+            "Ingrese el código de verificación de seis dígitos de su aplicación de autenticación."
+        ),
+        Locale.EN: "Enter the six-digit verification code from your authenticator application.",
+    },
+    ErrorCode.OTP_INVALID: {
+        Locale.ES: (
+            "El código de verificación no es correcto o ya fue usado. Ingrese el código que "
+            "muestra ahora su aplicación de autenticación."
+        ),
+        Locale.EN: (
+            "The verification code is not correct or was already used. Enter the code your "
+            "authenticator application shows now."
+        ),
+    },
+    ErrorCode.SECOND_FACTOR_REQUIRED: {
+        Locale.ES: (
+            "Esta acción requiere haber iniciado sesión con un segundo factor (código de "
+            "verificación). Active el segundo factor e inicie sesión de nuevo."
+        ),
+        Locale.EN: (
+            "This action needs a sign-in with a second factor (verification code). Enrol a "
+            "second factor and sign in again."
+        ),
+    },
     ErrorCode.ACCOUNT_DISABLED: {
         Locale.ES: "Su ID. usuario está inhabilitado. Comuníquese con el SENAE.",
         Locale.EN: "Your user ID is disabled. Contact SENAE.",
@@ -240,6 +274,13 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
     ErrorCode.SERVICE_UNAVAILABLE: {
         Locale.ES: "El servicio no está disponible en este momento. Intente nuevamente.",
         Locale.EN: "The service is not available right now. Try again.",
+    },
+    ErrorCode.TOO_MANY_SUBSCRIPTIONS: {
+        Locale.ES: (
+            "Ya tiene {limit} suscripciones abiertas en este servidor: cierre alguna antes de "
+            "abrir otra."
+        ),
+        Locale.EN: "You already hold {limit} open subscriptions here: close one before opening another.",
     },
     ErrorCode.SUBSCRIBER_TOO_SLOW: {
         Locale.ES: (

@@ -18,7 +18,12 @@ NAME_PATTERN = re.compile(r"^[\w .,&()-]{2,100}$")
 class Scope(StrEnum):
     """What a key may do."""
 
+    # `operatorEvents`: every operator's events, each with the operator's user ID, the event's
+    # type and time, and the names of the fields that changed (not their values).
     EVENTS_READ = "events:read"
+    # With events:read, the values too (old and new: names, addresses, e-mails, phones): only
+    # for a partner whose agreement with SENAE covers personal data.
+    EVENTS_READ_PII = "events:read:pii"
 
 
 def new_partner_key() -> str:
@@ -42,6 +47,13 @@ def parse_scopes(value: str | list[str]) -> frozenset[Scope]:
         return frozenset(Scope(name) for name in names)
     except ValueError:
         raise DomainError.single("scopes", ErrorCode.INVALID_CHOICE) from None
+
+
+def granted_scopes(stored: str) -> frozenset[Scope]:
+    """The scopes a stored key holds that this version knows. A scope written by a newer
+    version (or by hand) grants nothing here, rather than failing every request of the key."""
+    known = {scope.value for scope in Scope}
+    return frozenset(Scope(name) for name in stored.split(",") if name.strip() in known)
 
 
 def clean_partner_name(name: str) -> str:

@@ -12,9 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import math
 import re
-from datetime import datetime
 from typing import Final
 
 import pyotp
@@ -86,9 +84,3 @@ def codes_match(a_hash: str, b_hash: str) -> bool:
 # back.
 RESEND_COOLDOWN_SECONDS = 60
 MAX_CODES_PER_HOUR = 10
-
-
-def seconds_until_resend(*, issued_at: datetime, now: datetime) -> int:
-    """0 when a new code may be sent; otherwise the seconds to wait."""
-    elapsed = (now - issued_at).total_seconds()
-    return max(0, math.ceil(RESEND_COOLDOWN_SECONDS - elapsed))

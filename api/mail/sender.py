@@ -24,6 +24,13 @@ class OutgoingMail:
     html: str | None = None
 
 
+def masked_address(address: str) -> str:
+    """Enough of an address to tell two apart in a log, not enough to write to it:
+    "ana.gonzalez@correo.example" -> "a***@correo.example"."""
+    local, _, domain = address.rpartition("@")
+    return f"{local[:1]}***@{domain}" if local else "***"
+
+
 class MailNotSent(Exception):
     """The message did not reach the SMTP server; the caller must not pretend it did."""
 
@@ -76,7 +83,7 @@ class SmtpMailer:
                 timeout=self.timeout,
             )
         except (aiosmtplib.SMTPException, OSError) as error:
-            log.warning("mail to %s not sent: %s", mail.to, type(error).__name__)
+            log.warning("mail to %s not sent: %s", masked_address(mail.to), type(error).__name__)
             raise MailNotSent(str(error)) from error
 
 

@@ -95,7 +95,9 @@ _REDACTIONS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
 
 # graphql-core quotes the offending value when it refuses a variable or a literal ("Variable
 # '$input' got invalid value {...}", "... found 123."): that value may be a password.
-_GRAPHQL_VALUE: Final = re.compile(r"(got invalid value|value:|found:?)\s.*", re.DOTALL)
+_GRAPHQL_VALUE: Final = re.compile(
+    r"(got invalid value|value:|found:?)\s.*", re.DOTALL | re.IGNORECASE
+)
 
 # Attributes of every LogRecord: anything else on a record is an extra field of the call.
 _RECORD_ATTRIBUTES: Final = frozenset(
@@ -150,9 +152,12 @@ class GraphQLValueFilter(logging.Filter):
     dropped. A resolver's own exception keeps its traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = without_graphql_values(record.getMessage())
+        # A GraphQLError's text (`str`) prints the lines of the document around the error, and
+        # with them any literal written there (a password): only its own message is kept.
+        raw = record.msg.message if isinstance(record.msg, GraphQLError) else record.getMessage()
+        message = without_graphql_values(raw)
         if record.exc_info and isinstance(record.exc_info[1], GraphQLError):
-            message = f"{message} ({without_graphql_values(str(record.exc_info[1]))})"
+            message = f"{message} ({without_graphql_values(record.exc_info[1].message)})"
             record.exc_info, record.exc_text = None, None
         record.msg, record.args = message, None
         return True

@@ -8,6 +8,7 @@ codes), never from what a client writes: a client cannot grow the number of seri
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from typing import TYPE_CHECKING, Final, Generic, TypeVar
 
@@ -156,10 +157,20 @@ def metrics_endpoint(
     services: Services,
     subscriber_count: Callable[[], int],
     registry: CollectorRegistry = REGISTRY,
+    *,
+    token: str | None = None,
 ) -> Callable[[Request], Awaitable[Response]]:
-    """The `/metrics` handler: the gauges that live elsewhere are read at scrape time."""
+    """The `/metrics` handler: the gauges that live elsewhere are read at scrape time. With a
+    token, a scrape without `Authorization: Bearer <token>` gets 401 and nothing else."""
+    expected = f"Bearer {token}".encode() if token else None
 
-    async def metrics(_: Request) -> Response:
+    async def metrics(request: Request) -> Response:
+        if expected is not None:
+            given = request.headers.get("authorization", "").encode()
+            if not hmac.compare_digest(given, expected):
+                return Response(
+                    status_code=401, headers={"WWW-Authenticate": 'Bearer realm="metrics"'}
+                )
         OUTBOX_LAG.set(await measure_outbox_lag(services))
         EVENT_SUBSCRIBERS.set(subscriber_count())
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

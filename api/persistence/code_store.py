@@ -35,6 +35,24 @@ return 0
 """
 
 
+# KEYS[1] the code; ARGV: hash, address, issued_at (ISO), issued_at (epoch seconds), TTL, resend
+# wait. Refuses (returning the seconds left) while the code in place is younger than the wait:
+# of N parallel requests exactly one issues. The instants are the service clock's, not Redis's.
+_ISSUE = """
+local previous = tonumber(redis.call('HGET', KEYS[1], 'issued_epoch') or '')
+local now = tonumber(ARGV[4])
+local wait = tonumber(ARGV[6])
+if previous and now - previous < wait then
+  return math.ceil(wait - (now - previous))
+end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'hash', ARGV[1], 'address', ARGV[2], 'attempts', 0,
+           'issued_at', ARGV[3], 'issued_epoch', ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return 0
+"""
+
+
 class Verdict(StrEnum):
     OK = "ok"
     WRONG = "wrong"
@@ -61,6 +79,7 @@ class SecurityCodeStore:
         self.keys = keys
         self._verify = redis.register_script(_VERIFY)
         self._consume = redis.register_script(_CONSUME)
+        self._issue = redis.register_script(_ISSUE)
 
     async def issue(
         self,
@@ -71,22 +90,24 @@ class SecurityCodeStore:
         code_hash: str,
         issued_at: datetime,
         ttl_seconds: int,
-    ) -> None:
-        """Store a new code, replacing any earlier one of the same user and purpose."""
+        resend_wait_seconds: int,
+    ) -> int:
+        """Store a new code, replacing any earlier one of the same user and purpose, unless that
+        one was issued less than `resend_wait_seconds` ago: then nothing changes and the seconds
+        still to wait are returned (0: issued)."""
         key = self.keys.security_code(operator_id, purpose)
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.delete(key)
-            pipe.hset(
-                key,
-                mapping={
-                    "hash": code_hash,
-                    "address": address,
-                    "attempts": 0,
-                    "issued_at": issued_at.isoformat(),
-                },
-            )
-            pipe.expire(key, ttl_seconds)
-            await pipe.execute()
+        wait = await self._issue(
+            keys=[key],
+            args=[
+                code_hash,
+                address,
+                issued_at.isoformat(),
+                f"{issued_at.timestamp():.3f}",
+                ttl_seconds,
+                resend_wait_seconds,
+            ],
+        )
+        return int(wait)
 
     async def current(self, *, operator_id: int, purpose: str) -> IssuedCode | None:
         key = self.keys.security_code(operator_id, purpose)

@@ -27,7 +27,7 @@ def create_engine(database_url: str, *, pool_size: int = 20) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         database_url,
         # Error messages never carry the values of a statement (a password hash, a person's data).
         hide_parameters=True,
@@ -45,6 +45,27 @@ def create_engine(database_url: str, *, pool_size: int = 20) -> AsyncEngine:
         # Bounded waits: a hung server must not hang the API (statement timeout in ms).
         connect_args={"timeout": 5, "server_settings": {"statement_timeout": "5000"}},
     )
+    event.listen(engine.sync_engine, "handle_error", _refusal_as_unavailable)
+    return engine
+
+
+class DatabaseUnavailable(ConnectionError):
+    """PostgreSQL refused to serve (too many clients, starting up or shutting down, the
+    connection lost): a dependency failure like any other, answered SERVICE_UNAVAILABLE."""
+
+
+# SQLSTATE classes of a server that cannot serve now, not of a bad statement: 08 connection
+# exception, 53 insufficient resources (53300 too_many_connections), 57P0x shutting down or
+# not accepting connections yet.
+UNAVAILABLE_SQLSTATES = ("08", "53", "57P0")
+
+
+def _refusal_as_unavailable(context: Any) -> None:
+    """SQLAlchemy's documented `handle_error` hook: such an error becomes `DatabaseUnavailable`,
+    whose text names nothing internal (no role, host or statement)."""
+    state = getattr(context.original_exception, "sqlstate", None) or ""
+    if state.startswith(UNAVAILABLE_SQLSTATES):
+        raise DatabaseUnavailable(f"PostgreSQL refused to serve (SQLSTATE {state})")
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:

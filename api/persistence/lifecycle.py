@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import func, text, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -97,6 +97,14 @@ class AgreementRepository:
 
     async def versions(self) -> Sequence[str]:
         return (await self.session.exec(select(AgreementVersionRow.version))).all()
+
+    async def lock_for_publication(self) -> None:
+        """Publications one at a time, until this transaction ends: two at once would both
+        take the next version number (SQLite writes one at a time anyway)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.exec(  # type: ignore[call-overload]
+                text("SELECT pg_advisory_xact_lock(hashtext('publish-agreement'))")
+            )
 
 
 class AnnualUpdateRepository:

@@ -21,6 +21,17 @@ return {count, ttl}
 """
 
 
+# Gives back one reserved event (a sign-in that turned out right); never below zero, and a window
+# that has ended stays ended.
+_RELEASE = """
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then
+  return redis.call('DECR', KEYS[1])
+end
+return 0
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class Limit:
     bucket: str
@@ -42,6 +53,7 @@ class RateLimiter:
         self.redis = redis
         self.keys = keys
         self._hit = redis.register_script(_HIT)
+        self._release = redis.register_script(_RELEASE)
 
     async def hit(self, limit: Limit, subject: str) -> LimitState:
         """Count one event and report the window's count; the window starts with its first
@@ -49,6 +61,10 @@ class RateLimiter:
         key = self.keys.rate(limit.bucket, subject)
         count, ttl = await self._hit(keys=[key], args=[limit.window_seconds])
         return LimitState(count=int(count), retry_after=max(int(ttl), 1))
+
+    async def release(self, limit: Limit, subject: str) -> None:
+        """Give back one event counted by `hit` (a reservation that turned out not to count)."""
+        await self._release(keys=[self.keys.rate(limit.bucket, subject)])
 
     async def peek(self, limit: Limit, subject: str) -> LimitState:
         key = self.keys.rate(limit.bucket, subject)

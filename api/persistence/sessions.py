@@ -16,10 +16,26 @@ class SessionData:
     user_id: str
     role: str
     token_hash: str
+    # The operator's session epoch when the session was opened (see migration 0006).
+    epoch: int = 0
+    # Signed in with a second factor (TOTP) as well as the password.
+    second_factor: bool = False
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _encode(*, operator_id: int, user_id: str, role: str, epoch: int, second_factor: bool) -> str:
+    return json.dumps(
+        {
+            "operator_id": operator_id,
+            "user_id": user_id,
+            "role": role,
+            "epoch": epoch,
+            "second_factor": second_factor,
+        }
+    )
 
 
 # Past this many sessions of one user, the index is swept of expired ones at the next sign-in.
@@ -32,10 +48,24 @@ class SessionStore:
         self.keys = keys
         self.ttl_seconds = ttl_seconds
 
-    async def create(self, *, operator_id: int, user_id: str, role: str) -> str:
+    async def create(
+        self,
+        *,
+        operator_id: int,
+        user_id: str,
+        role: str,
+        epoch: int,
+        second_factor: bool = False,
+    ) -> str:
         token = secrets.token_urlsafe(32)
         token_hash = hash_token(token)
-        value = json.dumps({"operator_id": operator_id, "user_id": user_id, "role": role})
+        value = _encode(
+            operator_id=operator_id,
+            user_id=user_id,
+            role=role,
+            epoch=epoch,
+            second_factor=second_factor,
+        )
         index = self.keys.user_sessions(operator_id)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(self.keys.session(token_hash), value, ex=self.ttl_seconds)
@@ -71,7 +101,22 @@ class SessionStore:
             user_id=str(data["user_id"]),
             role=str(data["role"]),
             token_hash=token_hash,
+            # Sessions opened before epochs existed count as epoch 0, the column's default.
+            epoch=int(data.get("epoch", 0)),
+            second_factor=bool(data.get("second_factor", False)),
         )
+
+    async def move_to_epoch(self, session: SessionData, epoch: int) -> None:
+        """Keep `session` valid under the operator's new epoch (the session that changed the
+        password stays signed in). Only an existing session is rewritten."""
+        value = _encode(
+            operator_id=session.operator_id,
+            user_id=session.user_id,
+            role=session.role,
+            epoch=epoch,
+            second_factor=session.second_factor,
+        )
+        await self.redis.set(self.keys.session(session.token_hash), value, xx=True, keepttl=True)
 
     async def is_active(self, token_hash: str) -> bool:
         return bool(await self.redis.exists(self.keys.session(token_hash)))

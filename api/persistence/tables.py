@@ -106,6 +106,12 @@ class OperatorRow(OperatorBase, table=True):
     # trigger on annual_updates (migration 0005), whoever inserts the row. The DUE list reads it
     # through an index instead of looking for the absence of a row, operator after operator.
     annual_update_year: int | None = Field(default=None)
+    # Moved on by the database whenever the password or the status changes (migration 0006): a
+    # session opened under another epoch no longer counts (api/services/auth.py).
+    session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The TOTP secret of the second factor, sealed with SECRET_KEY (api/services/second_factor.py);
+    # null: signs in with the password alone.
+    totp_secret: str | None = Field(default=None, max_length=255)
 
 
 class AuditEntryRow(SQLModel, table=True):

@@ -10,7 +10,9 @@ from api.schema.auth import LoginPayload, LogoutPayload
 from api.services import auth
 
 
-async def login(info: Info, identification: str, user_id: str, password: str) -> LoginPayload:
+async def login(
+    info: Info, identification: str, user_id: str, password: str, otp: str | None = None
+) -> LoginPayload:
     ctx = info.context
     try:
         result = await auth.login(
@@ -19,6 +21,7 @@ async def login(info: Info, identification: str, user_id: str, password: str) ->
             user_id=user_id,
             password=password,
             client_address=ctx.client_address,
+            otp=otp,
         )
     except REFUSALS as refusal:
         return LoginPayload(errors=user_errors(refusal, ctx.locale))

@@ -133,6 +133,9 @@ class PublicCatalogCaching(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
+        if execution.result is not None:
+            yield  # an earlier extension refused the operation: that answer stands
+            return
         key = self._answer_key()
         cached = ANSWERS.get(key) if key is not None else None
         if cached is not None:

@@ -15,6 +15,7 @@ from api.persistence.operators import OperatorRepository
 from api.persistence.sessions import SessionData
 from api.persistence.tables import OperatorRow
 from api.resolvers.loaders import Loaders
+from api.services.auth import SignedIn
 from api.services.container import Services
 from api.services.events import EventHub
 from api.services.partner_keys import PartnerIdentity
@@ -61,12 +62,23 @@ class Context:
     def is_staff(self) -> bool:
         return self.session is not None and self.session.role == Role.STAFF.value
 
+    def sign_in(self, signed_in: SignedIn | None) -> None:
+        """The caller, as its token was checked (the operator's row read to check it serves the
+        request's resolvers too)."""
+        if signed_in is None:
+            self.session = None
+            self._caller = None
+            return
+        self.session = signed_in.session
+        self._caller = signed_in.operator
+
     async def caller(self) -> OperatorRow | None:
-        """The signed-in operator's row, read once per request."""
+        """The signed-in operator's row, read once per request. A WebSocket connection carries
+        many operations over a long time: each reads the row again."""
         self.require_credentials()
         if self.session is None:
             return None
-        if self._caller is None:
+        if self._caller is None or isinstance(self.request, WebSocket):
             async with self.services.reading() as db:
                 self._caller = await OperatorRepository(db).by_id(self.session.operator_id)
         return self._caller

@@ -26,14 +26,23 @@ from api.schema.events import (
 )
 from api.schema.history import FieldChange
 from api.services import partner_keys
-from api.services.events import StreamUnavailable, SubscriberOverflow, current_sequence, replay
+from api.services.auth import still_signed_in
+from api.services.events import (
+    StreamUnavailable,
+    SubscriberOverflow,
+    TooManySubscriptions,
+    current_sequence,
+    replay,
+)
 
 # How often a live subscription re-checks that its key or session is still valid: a revoked key
 # or a signed-out user stops receiving events within this many seconds.
 CREDENTIAL_CHECK_SECONDS = 2.0
 
 
-def to_event(event: OperatorEventData) -> OperatorEvent:
+def to_event(event: OperatorEventData, *, with_values: bool) -> OperatorEvent:
+    """`with_values`: the changed values too, for the operator itself and for partner keys with
+    the personal-data scope; otherwise the names of the fields that changed."""
     return OperatorEvent(
         id=event.event_id,  # type: ignore[arg-type]
         cursor=event.cursor,
@@ -44,8 +53,8 @@ def to_event(event: OperatorEventData) -> OperatorEvent:
         changes=[
             FieldChange(
                 field=str(c["field"]),
-                old=c.get("old"),
-                new=c.get("new"),
+                old=c.get("old") if with_values else None,
+                new=c.get("new") if with_values else None,
                 secret=bool(c.get("secret", False)),
             )
             for c in event.changes
@@ -73,10 +82,17 @@ def _filter(ctx: Context, types: list[OperatorEventTypeEnum] | None) -> EventFil
     raise _error(ctx, ErrorCode.UNAUTHENTICATED)
 
 
+def _owner(ctx: Context) -> str:
+    if ctx.partner is not None:
+        return f"partner:{ctx.partner.key_id}"
+    assert ctx.session is not None, "checked by _filter"
+    return f"operator:{ctx.session.operator_id}"
+
+
 async def _still_allowed(ctx: Context) -> bool:
     if ctx.partner is not None:
         return await partner_keys.still_active(ctx.services, ctx.partner.key_id)
-    return ctx.session is not None and await ctx.services.sessions.is_active(ctx.session.token_hash)
+    return ctx.session is not None and await still_signed_in(ctx.services, ctx.session)
 
 
 async def operator_events(
@@ -84,6 +100,7 @@ async def operator_events(
 ) -> AsyncGenerator[OperatorEvent, None]:
     ctx = info.context
     event_filter = _filter(ctx, types)
+    with_values = ctx.partner is None or Scope.EVENTS_READ_PII in ctx.partner.scopes
     try:
         last = sequence_of(after) if after else None
     except DomainError as refusal:
@@ -93,7 +110,11 @@ async def operator_events(
         ) from None
     assert ctx.hub is not None, "the hub runs in every API process"
     # Join the live feed before replaying, so nothing committed meanwhile falls between the two.
-    subscriber = ctx.hub.subscribe(event_filter)
+    try:
+        subscriber = ctx.hub.subscribe(event_filter, owner=_owner(ctx))
+    except TooManySubscriptions:
+        limit = ctx.services.settings.max_subscriptions_per_caller
+        raise _error(ctx, ErrorCode.TOO_MANY_SUBSCRIPTIONS, limit=limit) from None
     try:
         if last is None:
             # "Live only" means committed after this moment, whenever the relay gets to it.
@@ -101,7 +122,7 @@ async def operator_events(
         else:
             async for event in replay(ctx.services, after_sequence=last, event_filter=event_filter):
                 last = event.sequence
-                yield to_event(event)
+                yield to_event(event, with_values=with_values)
         checked = time.monotonic()
         while True:
             try:
@@ -126,7 +147,7 @@ async def operator_events(
             if item.sequence <= last:
                 continue  # already given by the replay
             last = item.sequence
-            yield to_event(item)
+            yield to_event(item, with_values=with_values)
     finally:
         ctx.hub.unsubscribe(subscriber)
 

@@ -7,6 +7,7 @@ Extensions are passed as classes or factories so that no instance is shared betw
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
@@ -108,6 +109,20 @@ class QueryLimits(MaxTokensLimiter):
 
 class ProductionQueryLimits(QueryLimits):
     rules = (*VALIDATION_RULES, NoSchemaIntrospectionCustomRule)
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        for error in self.execution_context.pre_execution_errors or ():
+            error.message = without_suggestions(error.message)
+
+
+# graphql-core's validation suggests the names it knows ("Did you mean 'operator'?"): with
+# introspection off, that still lets a client recover the schema name by name.
+SUGGESTION: Final = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def without_suggestions(message: str) -> str:
+    return SUGGESTION.sub("", message)
 
 
 def limit_extensions(*, production: bool) -> tuple[Extension, ...]:

@@ -64,6 +64,20 @@ class IsStaff(_CodedPermission):
         return info.context.is_staff
 
 
+class SecondFactorInProduction(_CodedPermission):
+    """In production, a sign-in with a second factor as well as the password: what this guards
+    disables user IDs (after `IsStaff`)."""
+
+    code = ErrorCode.SECOND_FACTOR_REQUIRED
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        info.context.require_credentials()
+        session = info.context.session
+        if not info.context.services.settings.is_production:
+            return True
+        return session is not None and session.second_factor
+
+
 class PayloadPermissions(PermissionExtension):
     """Strawberry's permission extension, answering a refusal with the mutation's own payload."""
 

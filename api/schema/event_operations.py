@@ -25,7 +25,8 @@ class Subscription:
     @strawberry.subscription(
         description=(
             "Every change of a registration as it happens. A partner key with scope events:read "
-            "sees every operator's events; a signed-in user sees its own. With `after`, everything "
+            "sees every operator's events (which fields changed; their values only with scope "
+            "events:read:pii); a signed-in user sees its own, values included. With `after`, everything "
             "after that cursor is replayed in order first, then live events follow with no gap and "
             "no duplicate; without it, only live events. A subscriber that falls too far behind, or "
             "loses the event stream, receives an error naming the cursor to resume from."
@@ -65,7 +66,16 @@ class PartnerKeyMutations:
         self,
         info: Info,
         name: Annotated[str, strawberry.argument(description="The partner's name.")],
-        scopes: Annotated[list[str], strawberry.argument(description='e.g. ["events:read"].')],
+        scopes: Annotated[
+            list[str],
+            strawberry.argument(
+                description=(
+                    '"events:read" (events with the names of the changed fields) and, for a '
+                    'partner whose agreement covers personal data, "events:read:pii" (their '
+                    "values too)."
+                )
+            ),
+        ],
     ) -> CreatePartnerKeyPayload:
         return await events.create_partner_key(info, name, scopes)
 

@@ -11,8 +11,18 @@ from strawberry.scalars import JSON
 @strawberry.type(description="One field a change touched.")
 class FieldChange:
     field: str = strawberry.field(description="The field's name (as in `ModifyOperatorInput`).")
-    old: JSON | None = strawberry.field(description="The value before (null for secrets).")
-    new: JSON | None = strawberry.field(description="The value after (null for secrets).")
+    old: JSON | None = strawberry.field(
+        description=(
+            "The value before (null for secrets; in `operatorEvents`, null for partner keys "
+            "without the scope events:read:pii)."
+        )
+    )
+    new: JSON | None = strawberry.field(
+        description=(
+            "The value after (null for secrets; in `operatorEvents`, null for partner keys "
+            "without the scope events:read:pii)."
+        )
+    )
     secret: bool = strawberry.field(
         description="True for the password: recorded as changed, never its value."
     )

@@ -10,7 +10,12 @@ from strawberry.permission import PermissionExtension
 
 from api.resolvers import lifecycle
 from api.resolvers.context import Info
-from api.resolvers.permissions import IsAuthenticated, IsStaff, PayloadPermissions
+from api.resolvers.permissions import (
+    IsAuthenticated,
+    IsStaff,
+    PayloadPermissions,
+    SecondFactorInProduction,
+)
 from api.schema.enums import AnnualUpdateStatusEnum, DeregistrationStatusEnum
 from api.schema.lifecycle import (
     DeregistrationConnection,
@@ -105,9 +110,10 @@ class LifecycleMutations:
     @strawberry.mutation(
         description=(
             "Staff: approve a pending request. The user ID is disabled, all its sessions end at "
-            "once, and the user is told by mail. A request is decided once."
+            "once, and the user is told by mail. A request is decided once. In production the "
+            "staff member must have signed in with a second factor (SECOND_FACTOR_REQUIRED)."
         ),
-        extensions=[PayloadPermissions([IsStaff()])],
+        extensions=[PayloadPermissions([IsStaff(), SecondFactorInProduction()])],
     )
     async def approve_deregistration(
         self,

@@ -84,8 +84,18 @@ class OperatorMutations:
         ],
         user_id: Annotated[str, strawberry.argument(description='"ID. usuario".')],
         password: Annotated[str, strawberry.argument(description="The password.")],
+        otp: Annotated[
+            str | None,
+            strawberry.argument(
+                description=(
+                    "The six-digit code of the authenticator application (TOTP), for whoever "
+                    "enrolled a second factor (customs staff in production). Without it such a "
+                    "sign-in answers OTP_REQUIRED on the field `otp`."
+                )
+            ),
+        ] = None,
     ) -> LoginPayload:
-        return await auth.login(info, identification, user_id, password)
+        return await auth.login(info, identification, user_id, password, otp)
 
     @strawberry.mutation(
         description="Sign out: the bearer token stops working at once.",
@@ -167,6 +177,7 @@ from api.resolvers.caching import SCHEMA_EXTENSIONS  # noqa: E402
 from api.resolvers.execution import EcuapassSchema  # noqa: E402
 from api.resolvers.limits import limit_extensions  # noqa: E402
 from api.resolvers.persisted_queries import PersistedQueries  # noqa: E402
+from api.resolvers.websocket_operations import WebSocketOperations  # noqa: E402
 
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:
@@ -180,6 +191,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
         extensions=[
             PersistedQueries,
             *limit_extensions(production=production),
+            WebSocketOperations,
             *SCHEMA_EXTENSIONS,
         ],
     )

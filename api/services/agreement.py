@@ -45,13 +45,18 @@ async def publish_agreement(
 ) -> AgreementVersionRow:
     clean = clean_agreement_text(text)
     now = services.clock.now()
+    digest = agreement_digest(clean)
     async with services.transaction() as session:
         repository = AgreementRepository(session)
+        await repository.lock_for_publication()
+        current = await repository.current()
+        if current is not None and current.sha256 == digest:
+            raise DomainError.single("text", ErrorCode.ALREADY_PUBLISHED, version=current.version)
         version = next_agreement_version(await repository.versions(), now=now)
         row = AgreementVersionRow(
             version=version,
             text=clean,
-            sha256=agreement_digest(clean),
+            sha256=digest,
             published_at=now,
             published_by=staff_user_id,
         )

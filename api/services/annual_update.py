@@ -31,6 +31,7 @@ from api.mail.templates import annual_update_disabled_mail, annual_update_remind
 from api.persistence.lifecycle import AnnualUpdateRepository
 from api.persistence.operators import Actor, OperatorRepository, record_change
 from api.persistence.tables import OperatorRow
+from api.services.auth import revoke_other_sessions
 from api.services.container import Services
 from api.services.notify import deliver_pending, queue_notice
 
@@ -212,7 +213,7 @@ async def enforce_annual_update(
                 services=services,
             )
         assert operator.id is not None
-        await services.sessions.revoke_all(operator.id)
+        await revoke_other_sessions(services, operator_id=operator.id)
         disabled.append(operator.user_id)
     await deliver_pending(services)
     return Enforcement(duty_year, disabled, dry_run=False)
@@ -266,30 +267,35 @@ async def reactivate_operator(
         operator = await operators.by_user_id(user_id)
         if operator is None:
             raise DomainError.single("userId", ErrorCode.NOT_FOUND)
+        already_active = DomainError.single(
+            "userId", ErrorCode.NOT_ALLOWED, reason="el usuario ya está habilitado"
+        )
         if operator.status == OperatorStatus.ACTIVE.value:
-            raise DomainError.single(
-                "userId", ErrorCode.NOT_ALLOWED, reason="el usuario ya está habilitado"
-            )
-        await session.exec(
+            raise already_active
+        before = Change("status", operator.status, OperatorStatus.ACTIVE.value)
+        reason_before = operator.status_reason
+        # Guarded by the status it was read with: of parallel reactivations exactly one writes.
+        reactivated = await session.exec(
             update(OperatorRow)
             .where(col(OperatorRow.id) == operator.id)
+            .where(col(OperatorRow.status) != OperatorStatus.ACTIVE.value)
             .values(
                 status=OperatorStatus.ACTIVE.value,
                 status_reason=text,
                 version=OperatorRow.version + 1,
                 updated_at=now,
             )
+            .execution_options(synchronize_session=False)
         )
+        if reactivated.rowcount != 1:
+            raise already_active
         await record_change(
             session,
             operator=operator,
             actor=Actor(kind="STAFF", user_id=staff_user_id),
             operation="REACTIVATE",
             event_type=EventType.OPERATOR_REACTIVATED,
-            changes=[
-                Change("status", operator.status, OperatorStatus.ACTIVE.value),
-                Change("statusReason", operator.status_reason, text),
-            ],
+            changes=[before, Change("statusReason", reason_before, text)],
             at=now,
         )
         assert operator.id is not None

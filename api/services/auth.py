@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+
+from redis.exceptions import RedisError
 
 from api.domain.errors import DomainError, ErrorCode
 from api.domain.vocabulary import OperatorStatus, RegistrationTypeCode
@@ -13,6 +16,9 @@ from api.persistence.sessions import SessionData
 from api.persistence.tables import OperatorRow
 from api.services.container import Services
 from api.services.passwords import verify_password
+from api.services.second_factor import check_second_factor
+
+log = logging.getLogger("api.auth")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,41 +49,123 @@ def _identifies(operator: OperatorRow, identification: str) -> bool:
 
 
 async def login(
-    services: Services, *, identification: str, user_id: str, password: str, client_address: str
+    services: Services,
+    *,
+    identification: str,
+    user_id: str,
+    password: str,
+    client_address: str,
+    otp: str | None = None,
 ) -> LoginResult:
     account_limit, address_limit = _limits(services)
-    account = f"{identification.strip().upper()}|{user_id.strip().lower()}"
-    limiter = services.rate_limiter
-    for limit, subject in ((account_limit, account), (address_limit, client_address)):
-        state = await limiter.peek(limit, subject)
-        if state.count >= limit.max_events:
-            count_sign_in_failure("rate_limited")
-            raise DomainError.single(None, ErrorCode.RATE_LIMITED, retry_after=state.retry_after)
+    # One bucket per user, whichever document it signs in with (an employee has two).
+    account = user_id.strip().lower()
+    await _reserve_attempt(services, account=account, client_address=client_address)
 
     async with services.reading() as session:
         operator = await OperatorRepository(session).by_user_id(user_id)
     password_ok = await verify_password(operator.password_hash if operator else None, password)
     if operator is None or not password_ok or not _identifies(operator, identification):
-        await limiter.hit(account_limit, account)
-        await limiter.hit(address_limit, client_address)
+        # The reserved attempts stay counted: they were failures.
         count_sign_in_failure("invalid_credentials")
         raise DomainError.single(None, ErrorCode.INVALID_CREDENTIALS)
 
+    limiter = services.rate_limiter
     await limiter.reset(account_limit, account)
+    await limiter.release(address_limit, client_address)
     if operator.status != OperatorStatus.ACTIVE.value:
         count_sign_in_failure("account_disabled")
         raise DomainError.single(None, ErrorCode.ACCOUNT_DISABLED)
+    enrolled = operator.totp_secret is not None
+    if enrolled:
+        await check_second_factor(services, operator=operator, otp=otp)
     assert operator.id is not None
     token = await services.sessions.create(
-        operator_id=operator.id, user_id=operator.user_id, role=operator.role
+        operator_id=operator.id,
+        user_id=operator.user_id,
+        role=operator.role,
+        epoch=operator.session_epoch,
+        second_factor=enrolled,
     )
     return LoginResult(token=token, operator=operator)
 
 
-async def resolve_token(services: Services, token: str | None) -> SessionData | None:
+async def _reserve_attempt(services: Services, *, account: str, client_address: str) -> None:
+    """Counts the attempt as a failure before the password is checked (argon2 takes ~100 ms):
+    of N parallel guesses only as many as the limit leaves are ever checked. A right password
+    gives its reservations back."""
+    account_limit, address_limit = _limits(services)
+    limiter = services.rate_limiter
+    state = await limiter.hit(account_limit, account)
+    if state.exceeded(account_limit):
+        count_sign_in_failure("rate_limited")
+        raise DomainError.single(None, ErrorCode.RATE_LIMITED, retry_after=state.retry_after)
+    state = await limiter.hit(address_limit, client_address)
+    if state.exceeded(address_limit):
+        await limiter.release(account_limit, account)
+        count_sign_in_failure("rate_limited")
+        raise DomainError.single(None, ErrorCode.RATE_LIMITED, retry_after=state.retry_after)
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A session that still counts, with its operator's row as read to decide it."""
+
+    session: SessionData
+    operator: OperatorRow
+
+
+def session_counts(session: SessionData, operator: OperatorRow | None) -> bool:
+    """A session counts while its operator exists, is active, and has the epoch the session was
+    opened under: a password change or a disabling moved the epoch on in its own transaction."""
+    return (
+        operator is not None
+        and operator.status == OperatorStatus.ACTIVE.value
+        and operator.session_epoch == session.epoch
+    )
+
+
+async def resolve_token(services: Services, token: str | None) -> SignedIn | None:
+    """The signed-in caller of `token`, or None for a token that is unknown, expired, or whose
+    account was disabled or had its password changed since (that session is then removed)."""
     if not token:
         return None
-    return await services.sessions.resolve(token)
+    session = await services.sessions.resolve(token)
+    if session is None:
+        return None
+    async with services.reading() as db:
+        operator = await OperatorRepository(db).by_id(session.operator_id)
+    if not session_counts(session, operator):
+        await services.sessions.revoke(session)
+        return None
+    assert operator is not None
+    return SignedIn(session=session, operator=operator)
+
+
+async def still_signed_in(services: Services, session: SessionData) -> bool:
+    """For what lives longer than a request (a subscription): the session is still in the store
+    and still counts."""
+    if not await services.sessions.is_active(session.token_hash):
+        return False
+    async with services.reading() as db:
+        operator = await OperatorRepository(db).by_id(session.operator_id)
+    return session_counts(session, operator)
+
+
+async def revoke_other_sessions(
+    services: Services, *, operator_id: int, keep: SessionData | None = None, epoch: int = 0
+) -> None:
+    """Removes the operator's other sessions from the store after a change that ended them.
+    The change already ended them in the database (the epoch); this only tidies the store, so
+    a failure here is logged, never reported to the caller as if the change had failed."""
+    try:
+        if keep is not None:
+            await services.sessions.move_to_epoch(keep, epoch)
+        await services.sessions.revoke_all(
+            operator_id, keep_token_hash=keep.token_hash if keep else None
+        )
+    except (RedisError, OSError) as error:
+        log.warning("sessions not tidied after a change: %s", type(error).__name__)
 
 
 async def logout(services: Services, session: SessionData) -> None:

@@ -48,6 +48,9 @@ class Services:
     clock: Clock
     # Set after each commit so that this process's relay publishes at once.
     outbox_written: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set after a commit that queued notices, so that this process's worker sends them at once
+    # (the request that queued them does not wait for the mail server).
+    notices_queued: asyncio.Event = field(default_factory=asyncio.Event)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -92,7 +95,7 @@ def build_mailer(settings: Settings) -> Mailer:
 
 def build_services(settings: Settings) -> Services:
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
-    redis = create_redis(settings.redis_url)
+    redis = create_redis(settings.redis_url, pool_size=settings.redis_pool_size)
     # The in-process store of the zero-setup mode must be shared: its data lives in the object.
     blocking_redis = (
         redis if settings.redis_url is None else create_redis(settings.redis_url, socket_timeout=10)

@@ -29,8 +29,9 @@ from api.persistence.operators import (
 )
 from api.persistence.rate_limits import Limit
 from api.persistence.tables import DeregistrationRequestRow, OperatorRow
+from api.services.auth import revoke_other_sessions
 from api.services.container import Services
-from api.services.notify import deliver_pending, queue_notice
+from api.services.notify import queue_notice, wake_delivery
 
 MAX_PAGE: Final = 100
 HOUR: Final = 3600
@@ -99,7 +100,7 @@ async def request_deregistration(
             )
     except IntegrityError:
         raise DomainError.single(None, ErrorCode.DEREGISTRATION_PENDING) from None
-    await deliver_pending(services)
+    wake_delivery(services)
     return request
 
 
@@ -159,6 +160,7 @@ async def decide_deregistration(
         assert operator is not None
         changes = [Change("deregistrationStatus", "PENDING", status.value)]
         if approve:
+            changes.append(Change("status", operator.status, OperatorStatus.DISABLED.value))
             await session.exec(
                 update(OperatorRow)
                 .where(col(OperatorRow.id) == operator.id)
@@ -169,7 +171,6 @@ async def decide_deregistration(
                     updated_at=now,
                 )
             )
-            changes.append(Change("status", operator.status, OperatorStatus.DISABLED.value))
         add_audit_entry(
             session,
             operator=operator,
@@ -212,8 +213,8 @@ async def decide_deregistration(
             services=services,
         )
     if approve:
-        await services.sessions.revoke_all(request.operator_id)
-    await deliver_pending(services)
+        await revoke_other_sessions(services, operator_id=request.operator_id)
+    wake_delivery(services)
     return Decision(request=decided, operator=fresh)
 
 

@@ -36,19 +36,23 @@ async def set_employee_permission(
         ):
             # Not an employee of the representative's company: as if it did not exist.
             raise DomainError.single("userId", ErrorCode.NOT_FOUND)
-        if employee.employee_permission != allowed:
-            await session.exec(
-                update(OperatorRow)
-                .where(col(OperatorRow.id) == employee.id)
-                .values(employee_permission=allowed, updated_at=now)
-            )
+        # The change is written only if the permission is not already what was asked (read again
+        # under the row's lock): of parallel requests one changes it, the others find it done.
+        changed = await session.exec(
+            update(OperatorRow)
+            .where(col(OperatorRow.id) == employee.id)
+            .where(col(OperatorRow.employee_permission) != allowed)
+            .values(employee_permission=allowed, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if changed.rowcount == 1:
             await record_change(
                 session,
                 operator=employee,
                 actor=Actor(kind="USER", user_id=representative.user_id),
                 operation="SET_EMPLOYEE_PERMISSION",
                 event_type=EventType.OPERATOR_UPDATED,
-                changes=[Change("employeePermission", employee.employee_permission, allowed)],
+                changes=[Change("employeePermission", not allowed, allowed)],
                 at=now,
             )
         assert employee.id is not None

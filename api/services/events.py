@@ -97,10 +97,16 @@ class StreamUnavailable(Exception):
     """The event stream (Redis) is unreachable; the subscriber may reconnect with its cursor."""
 
 
+class TooManySubscriptions(Exception):
+    """The caller already holds as many subscriptions in this process as it may."""
+
+
 @dataclass(eq=False)
 class Subscriber:
     filter: EventFilter
     queue: asyncio.Queue[OperatorEventData | BaseException]
+    # Who holds it ("partner:<key id>", "operator:<id>"): subscriptions are capped per holder.
+    owner: str = ""
     failed: bool = False
 
     def offer(self, item: OperatorEventData | BaseException) -> None:
@@ -125,10 +131,18 @@ class EventHub:
         self.services = services
         self.subscribers: set[Subscriber] = set()
 
-    def subscribe(self, event_filter: EventFilter) -> Subscriber:
+    def subscribe(self, event_filter: EventFilter, *, owner: str) -> Subscriber:
+        """A new subscriber of this process's feed, refused (TooManySubscriptions) when `owner`
+        already holds `MAX_SUBSCRIPTIONS_PER_CALLER`: one caller cannot fill the process's
+        memory with subscriptions. None of them holds a Redis connection: the hub reads the
+        stream once for all."""
+        limit = self.services.settings.max_subscriptions_per_caller
+        if sum(1 for s in self.subscribers if s.owner == owner) >= limit:
+            raise TooManySubscriptions(owner)
         subscriber = Subscriber(
             filter=event_filter,
             queue=asyncio.Queue(maxsize=self.services.settings.subscriber_buffer),
+            owner=owner,
         )
         self.subscribers.add(subscriber)
         return subscriber

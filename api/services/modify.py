@@ -3,8 +3,10 @@ change, its audit entry and its events in one transaction."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
+from redis.exceptions import RedisError
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,10 +22,13 @@ from api.persistence.code_store import Verdict
 from api.persistence.operators import Actor, OperatorRepository, add_audit_entry, add_event
 from api.persistence.sessions import SessionData
 from api.persistence.tables import OperatorRow
+from api.services.auth import revoke_other_sessions
 from api.services.container import Services
-from api.services.notify import deliver_pending, queue_notice
+from api.services.notify import queue_notice, wake_delivery
 from api.services.passwords import hash_password, verify_password
 from api.services.security_codes import code_hash, refuse_without_permission
+
+log = logging.getLogger("api.modify")
 
 MODIFY_OPERATION = "MODIFY"
 
@@ -203,13 +208,20 @@ async def _after_commit(
     plan: ModificationPlan,
     session_data: SessionData,
 ) -> None:
+    """Tidying after the change is committed: none of it may turn the caller's success into a
+    failure. The reservation expires by itself; the other sessions already ended (epoch)."""
     assert operator.id is not None
     if plan.email_change is not None:
-        await services.reservations.release(
-            operator_id=operator.id, address_key=email_key(str(plan.email_change.new))
-        )
+        try:
+            await services.reservations.release(
+                operator_id=operator.id, address_key=email_key(str(plan.email_change.new))
+            )
+        except (RedisError, OSError) as error:
+            log.warning("reservation not released after a change: %s", type(error).__name__)
     if plan.password_changed:
         # Whoever knew the old password is signed out everywhere but here.
-        await services.sessions.revoke_all(operator.id, keep_token_hash=session_data.token_hash)
+        await revoke_other_sessions(
+            services, operator_id=operator.id, keep=session_data, epoch=fresh.session_epoch
+        )
     if plan.email_change is not None:
-        await deliver_pending(services)
+        wake_delivery(services)

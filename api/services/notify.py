@@ -9,7 +9,6 @@ failure is reported to the user.)
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 
@@ -80,11 +79,20 @@ async def deliver_pending(services: Services) -> int:
     return sent
 
 
+def wake_delivery(services: Services) -> None:
+    """After the commit of notices: this process's worker sends them now, not the request."""
+    services.notices_queued.set()
+
+
 async def run_delivery(services: Services, stop: asyncio.Event) -> None:
     while not stop.is_set():
+        services.notices_queued.clear()
         try:
             await deliver_pending(services)
         except Exception as error:
             log.warning("notice delivery paused: %s", type(error).__name__)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=IDLE_SECONDS)
+        stopping = asyncio.ensure_future(stop.wait())
+        queued = asyncio.ensure_future(services.notices_queued.wait())
+        await asyncio.wait({stopping, queued}, timeout=IDLE_SECONDS, return_when="FIRST_COMPLETED")
+        stopping.cancel()
+        queued.cancel()

@@ -10,6 +10,7 @@ from api.domain.partners import (
     DISPLAY_PREFIX_LENGTH,
     Scope,
     clean_partner_name,
+    granted_scopes,
     hash_partner_key,
     is_partner_key,
     new_partner_key,
@@ -70,7 +71,7 @@ async def identify_partner(services: Services, credential: str) -> PartnerIdenti
         row = await PartnerKeyRepository(session).active_by_hash(hash_partner_key(credential))
     if row is None or row.id is None:
         return None
-    return PartnerIdentity(key_id=row.id, name=row.name, scopes=parse_scopes(row.scopes))
+    return PartnerIdentity(key_id=row.id, name=row.name, scopes=granted_scopes(row.scopes))
 
 
 async def still_active(services: Services, key_id: int) -> bool:

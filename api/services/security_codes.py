@@ -13,9 +13,9 @@ from api.domain.modification import MODIFY_PURPOSE
 from api.domain.security_codes import (
     CODE_TTL_SECONDS,
     MAX_CODES_PER_HOUR,
+    RESEND_COOLDOWN_SECONDS,
     generate_code,
     hash_code,
-    seconds_until_resend,
 )
 from api.domain.vocabulary import RegistrationTypeCode
 from api.mail.sender import MailNotSent
@@ -26,6 +26,9 @@ from api.persistence.tables import OperatorRow
 from api.services.container import Services
 
 HOURLY_CODES = Limit("security-codes", max_events=MAX_CODES_PER_HOUR, window_seconds=3600)
+# Mail to one address, whoever asks for it: an address reserved by a stranger is not bombed
+# through several accounts.
+CODES_PER_ADDRESS = Limit("security-codes-to", max_events=MAX_CODES_PER_HOUR, window_seconds=3600)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,31 @@ def refuse_without_permission(operator: OperatorRow) -> None:
         raise DomainError([error])
 
 
+def _mail_limits(*, operator_id: int, address: str) -> tuple[tuple[Limit, str], ...]:
+    return ((HOURLY_CODES, str(operator_id)), (CODES_PER_ADDRESS, email_key(address)))
+
+
+async def _spend_limits(services: Services, *, operator_id: int, address: str) -> None:
+    """Spends the hourly limits (per account and per recipient address) before the mail is sent,
+    each in one Redis command: however many requests arrive at once, no more mails go out than
+    the limits allow. A refused request gives back what it spent."""
+    states = [
+        (limit, await services.rate_limiter.hit(limit, subject))
+        for limit, subject in _mail_limits(operator_id=operator_id, address=address)
+    ]
+    over = [state for limit, state in states if state.exceeded(limit)]
+    if over:
+        await _give_back(services, operator_id=operator_id, address=address)
+        retry_after = max(state.retry_after for state in over)
+        raise DomainError.single(None, ErrorCode.RATE_LIMITED, retry_after=retry_after)
+
+
+async def _give_back(services: Services, *, operator_id: int, address: str) -> None:
+    """No mail went out: it counts against no limit."""
+    for limit, subject in _mail_limits(operator_id=operator_id, address=address):
+        await services.rate_limiter.release(limit, subject)
+
+
 async def request_security_code(
     services: Services, *, operator: OperatorRow, email: str
 ) -> SentCode:
@@ -70,25 +98,22 @@ async def request_security_code(
     refuse_without_permission(operator)
     address = await allowed_address(services, operator=operator, email=email)
     now = services.clock.now()
-    previous = await services.codes.current(operator_id=operator.id, purpose=MODIFY_PURPOSE)
-    if previous is not None:
-        wait = seconds_until_resend(issued_at=previous.issued_at, now=now)
-        if wait:
-            raise DomainError.single(None, ErrorCode.RATE_LIMITED, retry_after=wait)
-    hourly = await services.rate_limiter.peek(HOURLY_CODES, str(operator.id))
-    if hourly.count >= HOURLY_CODES.max_events:
-        raise DomainError.single(None, ErrorCode.RATE_LIMITED, retry_after=hourly.retry_after)
-
+    await _spend_limits(services, operator_id=operator.id, address=address)
     code = generate_code()
     expires_at = now + timedelta(seconds=CODE_TTL_SECONDS)
-    await services.codes.issue(
+    # The resend wait is decided inside the store, in the same step that issues the code.
+    wait = await services.codes.issue(
         operator_id=operator.id,
         purpose=MODIFY_PURPOSE,
         address=address,
         code_hash=code_hash(services, operator=operator, address=address, code=code),
         issued_at=now,
         ttl_seconds=CODE_TTL_SECONDS,
+        resend_wait_seconds=RESEND_COOLDOWN_SECONDS,
     )
+    if wait:
+        await _give_back(services, operator_id=operator.id, address=address)
+        raise DomainError.single(None, ErrorCode.RATE_LIMITED, retry_after=wait)
     try:
         await services.mailer.send(
             security_code_mail(
@@ -98,7 +123,7 @@ async def request_security_code(
     except MailNotSent:
         # A code nobody received must not stay usable (nor hold back the next request).
         await services.codes.discard(operator_id=operator.id, purpose=MODIFY_PURPOSE)
+        await _give_back(services, operator_id=operator.id, address=address)
         raise
-    await services.rate_limiter.hit(HOURLY_CODES, str(operator.id))
     SECURITY_CODES_SENT.inc()
     return SentCode(address=address, expires_at=expires_at)

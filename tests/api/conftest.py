@@ -74,6 +74,15 @@ class SmtpSink:
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if str(m["To"]).lower() == address.lower()]
 
+    async def arrived(self, address: str, count: int = 1, within: float = 10) -> list[EmailMessage]:
+        """The mail to `address` once `count` have come: notices are sent by the worker after the
+        request that queued them has answered."""
+        for _ in range(int(within / 0.05)):
+            if len(self.to(address)) >= count:
+                break
+            await asyncio.sleep(0.05)
+        return self.to(address)
+
 
 @dataclass(frozen=True)
 class Environment:
@@ -310,8 +319,10 @@ async def make_operator(
     registration_type: RegistrationTypeCode = RegistrationTypeCode.GENERAL_USER,
     role: Role = Role.USER,
     contact: ContactData = GENERAL_USER_CONTACT,
+    company_ruc: str | None = None,
 ) -> OperatorRow:
     new = NewOperator(
+        company_ruc=company_ruc,
         registration_type=registration_type,
         identification=identification,
         user_id=user_id,

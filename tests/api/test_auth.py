@@ -246,7 +246,9 @@ async def test_signing_out_everywhere_reaches_every_live_session_and_the_index_s
     operator = await make_operator(services)
     assert operator.id is not None
     tokens = [
-        await services.sessions.create(operator_id=operator.id, user_id="USUARIO01", role="USER")
+        await services.sessions.create(
+            operator_id=operator.id, user_id="USUARIO01", role="USER", epoch=0
+        )
         for _ in range(22)
     ]
     client = aioredis.Redis.from_url(environment.redis_url)
@@ -255,7 +257,9 @@ async def test_signing_out_everywhere_reaches_every_live_session_and_the_index_s
         assert await client.ttl(index) == -1  # no expiry: a session kept alive by use stays listed
         for token in tokens[:10]:
             await client.delete(services.keys.session(hash_token(token)))
-        await services.sessions.create(operator_id=operator.id, user_id="USUARIO01", role="USER")
+        await services.sessions.create(
+            operator_id=operator.id, user_id="USUARIO01", role="USER", epoch=0
+        )
         assert await client.scard(index) == 13  # the 10 expired ones were swept
         assert await services.sessions.revoke_all(operator.id) == 13
     finally:

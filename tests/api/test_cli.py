@@ -14,11 +14,13 @@ from tests.api.conftest import ROOT, Environment, count_rows, make_operator
 COMMANDS = ["serve", "migrate", "seed-demo", "create-user", "create-partner-key", "export-schema"]
 
 
-def run_cli(environment: Environment, *args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    environment: Environment, *args: str, **variables: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "api", *args],
         cwd=ROOT,
-        env={**os.environ, **environment.variables()},
+        env={**os.environ, **environment.variables(**variables)},
         capture_output=True,
         text=True,
         timeout=60,

@@ -57,8 +57,8 @@ async def test_a_request_is_recorded_confirmed_to_the_user_and_notified_to_staff
     assert result["request"]["status"] == "PENDING"
     assert result["request"]["reason"] == "Cierre de la empresa"
     assert "será revisada por el SENAE" in result["message"]
-    assert len(smtp.to("ana.gonzalez@correo.example")) == 1
-    assert len(smtp.to("registro.usuarios@aduana.gob.ec")) == 1
+    assert len(await smtp.arrived("ana.gonzalez@correo.example")) == 1
+    assert len(await smtp.arrived("registro.usuarios@aduana.gob.ec")) == 1
     me = await api.data("{ me { deregistrationRequest { status reason } } }", token=token)
     assert me["me"]["deregistrationRequest"] == {
         "status": "PENDING",
@@ -113,7 +113,7 @@ async def test_requests_and_withdrawals_are_limited_to_ten_an_hour_per_user(
             "requestDeregistration"
         ]["errors"] == []
         assert (await api.data(WITHDRAW, token=token))["withdrawDeregistration"]["errors"] == []
-    mails_before = len(smtp.to("registro.usuarios@aduana.gob.ec"))
+    mails_before = len(await smtp.arrived("registro.usuarios@aduana.gob.ec", count=5))
     refused = (
         await api.data(
             """mutation { requestDeregistration(reason: "Otra vez") {

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from websockets.asyncio.client import ClientConnection
 
 from api.domain.changes import Change, EventType
+from api.domain.errors import DomainError, ErrorCode
 from api.persistence.operators import SYSTEM, OperatorRepository, record_change
 from api.services.container import Services
 from api.services.partner_keys import create_partner_key
@@ -56,7 +57,10 @@ class Subscriber:
 
     async def message(self, within: float = 10) -> dict[str, Any]:
         while True:
-            raw = await asyncio.wait_for(self.ws.recv(decode=True), timeout=within)
+            raw = await asyncio.wait_for(self.ws.recv(), timeout=within)
+            # The GraphQL over WebSocket protocols send JSON text: a browser hands a binary
+            # frame over as a Blob, and the standard clients refuse it.
+            assert isinstance(raw, str), f"a binary frame: {raw!r}"
             message: dict[str, Any] = json.loads(raw)
             if message["type"] not in {"ka", "ping", "pong"}:
                 return message
@@ -111,9 +115,9 @@ async def open_subscriber(
         yield subscriber
 
 
-async def partner_key(services: Services) -> str:
+async def partner_key(services: Services, scopes: str = "events:read,events:read:pii") -> str:
     issued = await create_partner_key(
-        services, name="Banco del Pacífico", scopes="events:read", created_by=None
+        services, name="Banco del Pacífico", scopes=scopes, created_by=None
     )
     return issued.key
 
@@ -378,3 +382,89 @@ async def test_redis_stopped_and_restarted_during_changes_loses_nothing(
         stop_server(server)
         redis_process.kill()
         redis_process.wait()
+
+
+async def test_a_partner_key_without_the_personal_data_scope_sees_which_fields_changed_not_their_values(
+    api: Api, services: Services, server: Server
+) -> None:
+    await make_operator(services)
+    plain, personal = (
+        await partner_key(services, "events:read"),
+        await partner_key(services, "events:read,events:read:pii"),
+    )
+    token = await api.login("0912345675001", "USUARIO01")
+    async with (
+        Subscriber.open(server, plain) as without_values,
+        Subscriber.open(server, personal) as with_values,
+    ):
+        await without_values.subscribe()
+        await with_values.subscribe()
+        await api.data(REQUEST, {"r": "Cierre de la empresa"}, token=token)
+        bare, full = await without_values.event(), await with_values.event()
+    assert bare["userId"] == full["userId"] == "USUARIO01"
+    assert bare["type"] == full["type"] == "DEREGISTRATION_REQUESTED"
+    assert [c["field"] for c in bare["changes"]] == [c["field"] for c in full["changes"]]
+    assert all(c["old"] is None and c["new"] is None for c in bare["changes"])
+    assert full["changes"][0]["new"] == "Cierre de la empresa"
+
+
+async def test_a_key_holding_a_scope_this_version_does_not_know_still_works_for_the_rest(
+    api: Api, services: Services, server: Server
+) -> None:
+    await make_operator(services)
+    key = await partner_key(services, "events:read")
+    async with services.transaction() as session:
+        await session.exec(  # type: ignore[call-overload]
+            text("UPDATE partner_keys SET scopes = scopes || ',webhooks:manage'")
+        )
+    token = await api.login("0912345675001", "USUARIO01")
+    answer = await api.post("{ countries { code } }", token=key)
+    assert "errors" not in answer
+    async with Subscriber.open(server, key) as subscriber:
+        await subscriber.subscribe()
+        await api.data(REQUEST, {"r": "Cierre"}, token=token)
+        event = await subscriber.event()
+    assert event["type"] == "DEREGISTRATION_REQUESTED"
+
+
+async def test_a_scope_this_version_does_not_know_is_refused_when_the_key_is_created(
+    services: Services,
+) -> None:
+    with pytest.raises(DomainError) as refused:
+        await create_partner_key(
+            services, name="Banco", scopes="events:read,events:write", created_by=None
+        )
+    assert refused.value.errors[0].code is ErrorCode.INVALID_CHOICE
+
+
+@pytest.fixture
+def capped_server(environment: Environment, tmp_path: Path) -> Iterator[Server]:
+    server = start_server(
+        environment.variables(MAX_SUBSCRIPTIONS_PER_CALLER="3"), tmp_path / "api-capped.log"
+    )
+    yield server
+    stop_server(server)
+
+
+async def test_one_caller_holds_no_more_subscriptions_than_the_cap_and_others_are_unaffected(
+    services: Services, capped_server: Server
+) -> None:
+    key, other = await partner_key(services), await partner_key(services)
+    async with Subscriber.open(capped_server, key) as subscriber:
+        for n in range(1, 6):
+            await subscriber.subscribe(op_id=str(n))
+        refusals: list[dict[str, Any]] = []
+        while len(refusals) < 2:
+            message = await subscriber.message()
+            if message["type"] != "complete":
+                refusals.append(message)
+        assert [m["id"] for m in refusals] == ["4", "5"]
+        for message in refusals:
+            errors = (
+                message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+            )
+            assert errors[0]["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS"
+        # Another key is not held back by the first one's subscriptions.
+        async with Subscriber.open(capped_server, other) as second:
+            await second.subscribe()
+            await second.nothing_within(0.5)

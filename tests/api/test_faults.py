@@ -4,14 +4,25 @@ paused connection) and Redis stopped (a private redis-server)."""
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import asyncpg
 import httpx
+import redis.asyncio as aioredis
 
 from api.services.container import Services
-from tests.api.conftest import Api, Environment, free_port, make_operator, start_server, stop_server
+from tests.api.conftest import (
+    ADMIN_DSN,
+    Api,
+    Environment,
+    free_port,
+    make_operator,
+    start_server,
+    stop_server,
+)
 from tests.support.redis_server import start_redis
 from tests.support.tcp_proxy import TcpProxy
 
@@ -121,3 +132,105 @@ async def test_redis_down_answers_cleanly_even_with_a_token_and_the_service_reco
         await asyncio.to_thread(stop_server, server)
         redis_process.kill()
         redis_process.wait()
+
+
+async def test_a_hung_redis_costs_a_request_one_bounded_wait_and_a_coded_answer(
+    services: Services, environment: Environment, tmp_path: Path
+) -> None:
+    await make_operator(services)
+    port = free_port()
+    redis_process = start_redis(port, tmp_path)
+    server = await asyncio.to_thread(
+        start_server,
+        environment.variables(REDIS_URL=f"redis://127.0.0.1:{port}/0"),
+        tmp_path / "api.log",
+    )
+    admin = aioredis.Redis(port=port)
+    try:
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+            token = Api.token_of((await client.post("/graphql", json={"query": LOGIN})).json())
+            # A Redis that accepts connections and commands and never answers them.
+            await admin.execute_command("CLIENT", "PAUSE", "20000", "ALL")
+            elapsed, response = await timed_post(client, "{ me { userId } }", token)
+            assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+            assert elapsed < 5  # README promises an answer within 5 s
+            elapsed, response = await timed_post(client, LOGIN)
+            assert response.json()["data"]["login"]["errors"][0]["code"] == "SERVICE_UNAVAILABLE"
+            assert elapsed < 5
+            await admin.execute_command("CLIENT", "UNPAUSE")
+            _, response = await timed_post(client, "{ me { userId } }", token)
+            assert response.json() == {"data": {"me": {"userId": "USUARIO01"}}}
+    finally:
+        await admin.aclose()
+        await asyncio.to_thread(stop_server, server)
+        redis_process.kill()
+        redis_process.wait()
+
+
+async def test_a_burst_wider_than_the_redis_pool_waits_for_a_connection_instead_of_failing(
+    services: Services, environment: Environment, tmp_path: Path
+) -> None:
+    await make_operator(services)
+    server = await asyncio.to_thread(
+        start_server, environment.variables(REDIS_POOL_SIZE="3"), tmp_path / "api.log"
+    )
+    try:
+        async with httpx.AsyncClient(
+            base_url=server.url, timeout=30, limits=httpx.Limits(max_connections=200)
+        ) as client:
+            token = Api.token_of((await client.post("/graphql", json={"query": LOGIN})).json())
+            answers = await asyncio.gather(
+                *(timed_post(client, "{ me { userId } }", token) for _ in range(200))
+            )
+        bodies = [response.json() for _, response in answers]
+        assert all(body == {"data": {"me": {"userId": "USUARIO01"}}} for body in bodies), [
+            b for b in bodies if "errors" in b
+        ][:3]
+    finally:
+        await asyncio.to_thread(stop_server, server)
+
+
+async def test_postgresql_refusing_connections_answers_service_unavailable_naming_nothing(
+    services: Services, environment: Environment, tmp_path: Path
+) -> None:
+    await make_operator(services)
+    role = f"limited_{free_port()}"
+    database = urlsplit(environment.database_url).path.lstrip("/")
+    admin = await asyncpg.connect(ADMIN_DSN)
+    await admin.execute(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT 1')
+    await admin.execute(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{role}"')
+    await admin.execute(f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+    url = environment.database_url.replace("//postgres@", f"//{role}@")
+    # The role's one connection taken by somebody else: every connection the API opens is refused.
+    hog = await asyncpg.connect(
+        ADMIN_DSN.replace("//postgres@", f"//{role}@").rsplit("/", 1)[0] + f"/{database}"
+    )
+    servers = []
+    try:
+        for environment_name in ("development", "production"):
+            server = await asyncio.to_thread(
+                start_server,
+                environment.variables(
+                    DATABASE_URL=url,
+                    ENVIRONMENT=environment_name,
+                    SECRET_KEY="k" + secrets.token_urlsafe(40),
+                    METRICS_TOKEN="t",
+                ),
+                tmp_path / f"api-{environment_name}.log",
+            )
+            servers.append(server)
+            async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+                _, response = await timed_post(client, LOGIN)
+            body = response.json()
+            [error] = body["data"]["login"]["errors"]
+            assert error["code"] == "SERVICE_UNAVAILABLE", body
+            assert "connection" not in response.text.lower()
+            assert "role" not in response.text.lower()
+    finally:
+        for server in servers:
+            await asyncio.to_thread(stop_server, server)
+        await hog.close()
+        await admin.execute(f'REASSIGN OWNED BY "{role}" TO postgres')
+        await admin.execute(f'DROP OWNED BY "{role}"')
+        await admin.execute(f'DROP ROLE "{role}"')
+        await admin.close()

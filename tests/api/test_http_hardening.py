@@ -128,16 +128,35 @@ def cors_server(
     stop_server(started)
 
 
-async def preflight(server: Server, origin: str) -> httpx.Response:
+async def preflight(
+    server: Server, origin: str, headers: str = "authorization, content-type"
+) -> httpx.Response:
     async with httpx.AsyncClient(base_url=server.url) as client:
         return await client.options(
             "/graphql",
             headers={
                 "Origin": origin,
                 "Access-Control-Request-Method": "POST",
-                "Access-Control-Request-Headers": "authorization, content-type",
+                "Access-Control-Request-Headers": headers,
             },
         )
+
+
+# What Apollo Client (client awareness, CSRF prevention), OpenTelemetry's browser instrumentation
+# (W3C trace context, baggage) and our own clients send.
+REAL_CLIENT_HEADERS = (
+    "authorization, content-type, accept-language, x-request-id, traceparent, tracestate, "
+    "baggage, apollographql-client-name, apollographql-client-version, apollo-require-preflight"
+)
+
+
+async def test_a_preflight_allows_the_headers_real_clients_send(cors_server: Server) -> None:
+    response = await preflight(cors_server, PORTAL, REAL_CLIENT_HEADERS)
+    assert response.status_code == 200, response.text
+    allowed = {
+        h.strip() for h in response.headers["Access-Control-Allow-Headers"].lower().split(",")
+    }
+    assert {h.strip() for h in REAL_CLIENT_HEADERS.split(",")} <= allowed
 
 
 async def test_a_cors_preflight_from_a_configured_origin_is_allowed(cors_server: Server) -> None:

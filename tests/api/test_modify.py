@@ -173,7 +173,7 @@ async def test_changing_the_email_needs_the_reserved_address_and_tells_the_old_o
     )["modify"]
     assert payload["errors"] == []
     assert payload["operator"]["email"] == new_address
-    [notice] = smtp.to("ana.gonzalez@correo.example")
+    [notice] = await smtp.arrived("ana.gonzalez@correo.example")
     assert "CAMBIO DE CORREO" in str(notice["Subject"])
     async with services.reading() as session:
         events = (

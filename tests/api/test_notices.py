@@ -3,14 +3,27 @@ server is down: none is lost, and the change never waits for the mail server."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import httpx
 from sqlalchemy import text
 
+from api.domain.vocabulary import Role
 from api.services.container import Services, build_services
 from api.services.deregistration import request_deregistration
 from api.services.notify import deliver_pending
-from tests.api.conftest import Environment, SmtpSink, free_port, make_operator
+from tests.api.conftest import (
+    Api,
+    Environment,
+    SmtpSink,
+    free_port,
+    make_operator,
+    start_server,
+    stop_server,
+)
 
 
 async def pending(services: Services) -> list[tuple[str, int, bool]]:
@@ -33,6 +46,8 @@ async def test_notices_survive_a_mail_server_outage_and_are_delivered_later(
     mail_down = build_services(environment.settings(smtp_port=free_port(), smtp_timeout_seconds=2))
     try:
         request = await request_deregistration(mail_down, operator_id=operator.id, reason="Cierre")
+        # What this process's worker does next, with the mail server down.
+        assert await deliver_pending(mail_down) == 0
     finally:
         await mail_down.close()
     assert request.id is not None  # the change committed although no mail could be sent
@@ -56,3 +71,57 @@ async def test_notices_survive_a_mail_server_outage_and_are_delivered_later(
     assert len(smtp.to("registro.usuarios@aduana.gob.ec")) == 1
     # Delivered once: another round sends nothing again.
     assert await deliver_pending(services) == 0
+
+
+async def test_a_mail_server_that_never_answers_does_not_hold_up_the_requests_that_queue_notices(
+    services: Services, environment: Environment, tmp_path: Path
+) -> None:
+    # A mail server that accepts the connection and never says a word.
+    held: list[asyncio.StreamWriter] = []
+
+    async def silent(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    listener = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    await make_operator(services)
+    await make_operator(
+        services,
+        user_id="SENAE.STAFF",
+        identification="1704567898",
+        email="staff@aduana.example",
+        role=Role.STAFF,
+    )
+    server = await asyncio.to_thread(
+        start_server,
+        environment.variables(SMTP_PORT=str(port), SMTP_TIMEOUT_SECONDS="30"),
+        tmp_path / "api.log",
+    )
+    try:
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+            api = Api(client)
+            user = await api.login("0912345675001", "USUARIO01")
+            staff = await api.login("1704567898", "SENAE.STAFF")
+            started = time.perf_counter()
+            requested = await api.data(
+                'mutation { requestDeregistration(reason: "Cierre") { request { id } errors { code } } }',
+                token=user,
+            )
+            assert requested["requestDeregistration"]["errors"] == []
+            assert time.perf_counter() - started < 3
+            started = time.perf_counter()
+            rejected = await api.data(
+                'mutation($id: ID!) { rejectDeregistration(requestId: $id, reason: "Falta firma") '
+                "{ errors { code } } }",
+                {"id": requested["requestDeregistration"]["request"]["id"]},
+                token=staff,
+            )
+            assert rejected["rejectDeregistration"]["errors"] == []
+            assert time.perf_counter() - started < 3
+        # The notices wait in the database for a mail server that answers.
+        assert [sent for *_, sent in await pending(services)] == [False, False, False]
+    finally:
+        await asyncio.to_thread(stop_server, server)
+        listener.close()
+        for writer in held:
+            writer.close()

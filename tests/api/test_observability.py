@@ -539,3 +539,57 @@ async def test_tracing_is_off_by_default_and_when_the_sdk_is_disabled(
     # The server of these tests has no OTEL_* variable: its log lines carry no trace id.
     await client.post("/graphql", json={"query": ME})
     assert all("trace_id" not in line for line in log_lines(observed))
+
+
+async def test_secrets_written_as_literals_in_refused_queries_are_never_logged(
+    client: httpx.AsyncClient, observed: Server
+) -> None:
+    password = "Literal-Clave-Secreta-77"
+    code = "QZ7K4M9P"
+    refused = [
+        # Unknown input field: validation fails with the literals in the document.
+        f'mutation {{ modify(input: {{ name: "x", newPassword: "{password}", '
+        f'currentPassword: "{password}", newPasswordConfirmation: "{password}", '
+        f'securityCode: "{code}", nombre: 1 }}) {{ errors {{ code }} }} }}',
+        # Unknown argument beside a literal password.
+        f'mutation {{ login(identification: "1", userId: "U", password: "{password}", x: 1) '
+        "{ token } }",
+        # Does not parse.
+        f'mutation {{ login(identification: "1", userId: "U", password: "{password}" {{ token }} }}',
+        # A literal of the wrong type.
+        f'mutation {{ login(identification: "1", userId: "U", password: {{ p: "{password}" }}) '
+        "{ token } }",
+    ]
+    for query in refused:
+        answer = await client.post("/graphql", json={"query": query})
+        assert answer.json()["errors"], query
+        await client.get("/graphql", params={"query": query})
+    await eventually(lambda: observed.log().count("graphql") > 0)
+    log = observed.log()
+    for secret in (password, code):
+        leaked = [part for part in fragments(secret, size=8) if part in log]
+        assert not leaked, f"a part of a secret is in the log: {leaked}"
+
+
+async def test_a_failed_mail_is_logged_without_the_full_address(
+    services: Services, environment: Environment, tmp_path: Path
+) -> None:
+    await make_operator(services)
+    server = start_server(
+        environment.variables(LOG_LEVEL="debug", LOG_FORMAT="json", SMTP_PORT=str(free_port())),
+        tmp_path / "api.log",
+    )
+    try:
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+            login = await graphql(
+                http, LOGIN, {"i": "0912345675001", "u": "USUARIO01", "p": PASSWORD}
+            )
+            token = login["data"]["login"]["token"]
+            sent = await graphql(http, REQUEST_CODE, {"e": "ana.gonzalez@correo.example"}, token)
+            assert sent["data"]["requestSecurityCode"]["errors"][0]["code"] == "MAIL_NOT_SENT"
+        await eventually(lambda: "not sent" in server.log())
+        log = server.log()
+        assert "ana.gonzalez@correo.example" not in log
+        assert "ana.gonzalez" not in log
+    finally:
+        stop_server(server)

@@ -315,6 +315,9 @@ WATCHED_TABLES: Final = (
     "annual_update_reminders",
     "pending_mail",
 )
+# Queued notices are delivered by the worker whenever it gets to them, whatever request is in
+# flight: a refused request must queue none, and the delivery state is the worker's.
+ROW_TEXT: Final = {"pending_mail": "(t.id, t.recipient, t.subject, t.text)::text"}
 # Rate-limit counters count refused attempts by design. The event stream is filled by the outbox
 # relay in the background, some time after a *successful* change: its outbox row is what counts.
 UNWATCHED_KEY_PARTS: Final = ("rate:",)
@@ -419,8 +422,9 @@ class Stores:
     def snapshot(self) -> Snapshot:
         query = " UNION ALL ".join(
             f"SELECT '{table}', count(*), "
-            f"md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {table} t"
+            f"md5(coalesce(string_agg({row}, '|' ORDER BY {row}), '')) FROM {table} t"
             for table in WATCHED_TABLES
+            for row in [ROW_TEXT.get(table, "t::text")]
         )
         rows = self.run(self.connection.fetch(query))
         return Snapshot(

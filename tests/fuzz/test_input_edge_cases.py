@@ -378,8 +378,8 @@ class SecurityCode:
 
     def renew(self) -> None:
         """A new code. An accepted form used the last one up, so no wait applies; the hourly
-        bound would, after ten accepted forms, so its counter is reset (it is not under test)."""
-        self.stores.delete_keys("rate:security-codes:*")
+        bound would, after ten accepted forms, so its counters (per account and per address) are reset (they are not under test)."""
+        self.stores.delete_keys("rate:security-codes*")
         self.smtp.messages.clear()
         payload = self.client.data(
             REQUEST_CODE, {"email": USER.email}, token=self.cast.token(Identity.USER)

@@ -202,7 +202,14 @@ def test_graphql_errors_lose_the_values_graphql_core_quotes(configured: io.Strin
 
 
 def test_the_format_is_json_in_production_and_text_in_development_unless_chosen() -> None:
-    production = Settings(environment=Environment.PRODUCTION, secret_key="s" * 32)
+    production = Settings(
+        environment=Environment.PRODUCTION,
+        database_url="postgresql+asyncpg://u@h/db",
+        redis_url="redis://h:6379/0",
+        smtp_host="mail",
+        secret_key="k3Y-" + "".join(chr(65 + n) for n in range(40)),
+        metrics_token="t",
+    )
     assert production.effective_log_format is LogFormat.JSON
     assert Settings(environment=Environment.DEVELOPMENT).effective_log_format is LogFormat.TEXT
     assert Settings(log_format=LogFormat.JSON).effective_log_format is LogFormat.JSON

@@ -1,0 +1,63 @@
+"""Security headers on every HTTP answer, whoever wrote it (the view, a refusal, a replay).
+
+The JSON answers load nothing: their policy forbids everything. GraphiQL's page is the only HTML
+the service serves; its policy allows what that page loads (its scripts and styles, its own
+inline bootstrap) and the connections it makes (this origin over HTTP and WebSocket).
+`Strict-Transport-Security` only when the service is reached over TLS (`HSTS_MAX_AGE_SECONDS`,
+set behind the TLS-terminating proxy): on plain HTTP a browser ignores it.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+JSON_POLICY: Final = b"default-src 'none'; frame-ancestors 'none'"
+# GraphiQL's page: its assets and inline bootstrap, and queries and subscriptions to this origin.
+GRAPHIQL_ASSETS: Final = "https://unpkg.com"
+PAGE_POLICY: Final = (
+    "default-src 'self'; "
+    f"script-src 'self' 'unsafe-inline' {GRAPHIQL_ASSETS}; "
+    f"style-src 'self' 'unsafe-inline' {GRAPHIQL_ASSETS}; "
+    f"font-src 'self' data: {GRAPHIQL_ASSETS}; "
+    "img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; "
+    "frame-ancestors 'none'"
+).encode()
+ALWAYS: Final = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+)
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware: see the module."""
+
+    def __init__(self, app: ASGIApp, *, hsts_max_age_seconds: int = 0) -> None:
+        self.app = app
+        self.hsts = (
+            [(b"strict-transport-security", f"max-age={hsts_max_age_seconds}".encode())]
+            if hsts_max_age_seconds
+            else []
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                html = any(
+                    name.lower() == b"content-type" and value.startswith(b"text/html")
+                    for name, value in headers
+                )
+                headers.extend(ALWAYS)
+                headers.append((b"content-security-policy", PAGE_POLICY if html else JSON_POLICY))
+                headers.extend(self.hsts)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
