@@ -66,6 +66,7 @@ def serve(args: argparse.Namespace) -> int:
         access_log=False,
         ws="websockets-sansio",
         ws_max_size=settings.max_request_body_bytes,
+        limit_concurrency=settings.max_concurrent_connections,
         proxy_headers=False,
     )
     return 0

@@ -110,6 +110,14 @@ def middleware(settings: Settings, routes: Sequence[str], limiter: RateLimiter) 
                 max_age=600,
             )
         )
+    # Before anything reads a body (the replay of public answers reads small POST bodies).
+    stack.append(
+        Middleware(
+            BodySizeLimit,
+            max_bytes=settings.max_request_body_bytes,
+            timeout_seconds=settings.request_body_timeout_seconds,
+        )
+    )
     stack.append(Middleware(PublicAnswerReplay, path=GRAPHQL_PATH))
     if settings.request_budget_per_minute:
         stack.append(
@@ -121,7 +129,6 @@ def middleware(settings: Settings, routes: Sequence[str], limiter: RateLimiter) 
                 trusted_proxies=settings.trusted_proxies,
             )
         )
-    stack.append(Middleware(BodySizeLimit, max_bytes=settings.max_request_body_bytes))
     return stack
 
 

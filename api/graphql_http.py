@@ -29,7 +29,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
@@ -74,6 +74,15 @@ def rejection(code: ErrorCode, locale: Locale) -> dict[str, object]:
     return {"code": code.value, "message": error_message(FieldError(None, code), locale)}
 
 
+def only_unauthenticated(response_data: GraphQLHTTPResponse) -> bool:
+    errors = response_data.get("errors") or ()
+    return bool(errors) and all(
+        isinstance(error, dict)
+        and (error.get("extensions") or {}).get("code") == ErrorCode.UNAUTHENTICATED.value
+        for error in errors
+    )
+
+
 def bearer_token(value: object) -> str | None:
     if not isinstance(value, str):
         return None
@@ -90,6 +99,8 @@ class SubResponse(Response):
         self.status_code = None  # type: ignore[assignment] # Strawberry's "not set"
         self.background = None
         self.raw_headers = []
+        # The request presented a bearer token that is not (or no longer) valid.
+        self.token_rejected = False
 
 
 class EcuapassGraphQL(GraphQL[Context, None]):
@@ -215,6 +226,25 @@ class EcuapassGraphQL(GraphQL[Context, None]):
             self._handle_errors(result.errors, response_data)
         return self.create_response(response_data, sub_response)
 
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """An answer whose only errors are UNAUTHENTICATED is HTTP 401 with the challenge of
+        RFC 6750 (`error="invalid_token"` when a token was presented), so that a client's
+        generic handling (an Apollo `onError` link, a fetch wrapper) can send the user to sign
+        in."""
+        if isinstance(response_data, dict) and only_unauthenticated(response_data):
+            rejected = getattr(sub_response, "token_rejected", False)
+            sub_response.status_code = 401
+            sub_response.headers["WWW-Authenticate"] = (
+                'Bearer realm="ecuapass", error="invalid_token"'
+                if rejected
+                else 'Bearer realm="ecuapass"'
+            )
+        return super().create_response(response_data, sub_response)
+
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         """GraphiQL for a browser's GET without a query, but not for a GET that names a persisted
         query by its hash (`extensions`): that one is an operation."""
@@ -264,6 +294,10 @@ class EcuapassGraphQL(GraphQL[Context, None]):
             context.partner = await identify_partner(self.services, token)
             if context.partner is None:
                 context.sign_in(await resolve_token(self.services, token))
+                if context.session is None:
+                    context.token_rejected = True
+                    if isinstance(response, SubResponse):
+                        response.token_rejected = True
         except UNAVAILABLE as error:
             # Not a reason to fail the whole request: public fields still answer, and whatever
             # needs the caller answers SERVICE_UNAVAILABLE (Context.require_credentials).

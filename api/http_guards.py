@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable, Sequence
 from ipaddress import ip_address
@@ -38,6 +39,18 @@ from api.settings import ProxyNetwork
 log = logging.getLogger("api.http")
 
 UNKNOWN_CLIENT: Final = "unknown"
+
+
+BODY_TIMEOUT_ANSWER: Final = orjson.dumps(
+    {
+        "errors": [
+            {
+                "message": "The request body did not arrive in time.",
+                "extensions": {"code": "REQUEST_TIMEOUT"},
+            }
+        ]
+    }
+)
 
 
 class BodyTooLarge(Exception):
@@ -91,12 +104,19 @@ def _body_framing(scope: Scope) -> tuple[str | None, bool]:
     return declared, chunked
 
 
-class BodySizeLimit:
-    """Pure ASGI middleware: 413 for an HTTP request body over `max_bytes`."""
+class BodyTimedOut(Exception):
+    """The client stopped sending its body before it was complete."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+
+class BodySizeLimit:
+    """Pure ASGI middleware: 413 for an HTTP request body over `max_bytes`, 408 for one that
+    does not arrive within `timeout_seconds` (a client that declares a body and then sends it a
+    byte at a time, or never, holds no handler for longer than that)."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, timeout_seconds: float = 10.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout_seconds = timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -107,8 +127,7 @@ class BodySizeLimit:
             if int(declared) > self.max_bytes:
                 await self._refuse(send)
                 return
-            if not chunked:
-                # The server delivers no more than the declared length.
+            if declared == "0" and not chunked:
                 await self.app(scope, receive, send)
                 return
         elif not chunked and scope.get("http_version") in HTTP_1:
@@ -119,10 +138,15 @@ class BodySizeLimit:
 
         received = 0
         response_started = False
+        deadline = asyncio.get_running_loop().time() + self.timeout_seconds
 
         async def counting_receive() -> Message:
             nonlocal received
-            message = await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyTimedOut from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
@@ -141,6 +165,11 @@ class BodySizeLimit:
             if response_started:  # pragma: no cover - the app answered before reading it all
                 return
             await self._refuse(send)
+        except BodyTimedOut:
+            if response_started:  # pragma: no cover
+                return
+            HTTP_REQUESTS_REFUSED.labels(reason="body_timeout").inc()
+            await send_refusal(send, 408, BODY_TIMEOUT_ANSWER, [(b"connection", b"close")])
 
     async def _refuse(self, send: Send) -> None:
         HTTP_REQUESTS_REFUSED.labels(reason="body_too_large").inc()

@@ -115,6 +115,11 @@ class Settings(BaseSettings):
     # A request body above this is refused with 413 before anything parses it; the same bound
     # applies to each WebSocket message.
     max_request_body_bytes: Annotated[int, Field(ge=1024)] = 1_048_576
+    # A body that has not fully arrived this long after the request began is refused with 408.
+    request_body_timeout_seconds: Annotated[float, Field(gt=0)] = 10.0
+    # Connections and requests one process serves at once; beyond them uvicorn answers 503
+    # (a flood of idle or slow connections cannot take the process's memory).
+    max_concurrent_connections: Annotated[int, Field(ge=10)] = 1000
     # Origins whose pages may call the API from a browser (CORS) and open its WebSocket
     # (comma-separated, e.g. "https://portal.aduana.gob.ec"; "*" for any). None by default.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()

@@ -37,6 +37,9 @@ class Context:
     session: SessionData | None = None
     # True when a bearer token came but could not be checked (see `CredentialsUnavailable`).
     credentials_unavailable: bool = False
+    # True when a bearer token came and is not valid (unknown, expired, revoked, or its account
+    # disabled since): the caller is anonymous, and `me` says UNAUTHENTICATED instead of null.
+    token_rejected: bool = False
     partner: PartnerIdentity | None = None
     hub: EventHub | None = None
     # The X-Request-ID of this HTTP request or WebSocket connection (api/observability).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.clock import as_utc
-from api.domain.errors import DomainError
+from api.domain.errors import DomainError, ErrorCode
 from api.persistence.operators import OperatorRepository
 from api.persistence.tables import AuditEntryRow
 from api.resolvers.context import Info
@@ -21,9 +21,13 @@ from api.services import history
 
 
 async def me(info: Info) -> Operator | None:
+    """The signed-in operator; null without a token, UNAUTHENTICATED with one that is not
+    valid (an expired session must be told apart from never having signed in)."""
     ctx = info.context
     row = await ctx.caller()
     if row is None:
+        if ctx.token_rejected:
+            raise as_graphql_error(DomainError.single(None, ErrorCode.UNAUTHENTICATED), ctx.locale)
         return None
     return to_operator(row, catalogs=ctx.services.catalogs, locale=ctx.locale)
 

@@ -40,6 +40,18 @@ class IsAuthenticated(_CodedPermission):
         return info.context.session is not None
 
 
+class HasCredentials(_CodedPermission):
+    """A valid credential of any kind (a session or a partner key): without one, what needs a
+    caller answers UNAUTHENTICATED (sign in), not FORBIDDEN (which says the caller may not).
+    Put before the permission that says who may."""
+
+    code = ErrorCode.UNAUTHENTICATED
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        info.context.require_credentials()
+        return info.context.session is not None or info.context.partner is not None
+
+
 class IsSelfOrStaff(_CodedPermission):
     """The user itself (by `userId` argument), or customs staff."""
 

@@ -63,7 +63,7 @@ class PersistedQueries(SchemaExtension):
             else:
                 kept = KEPT.get(sha256)
                 if kept is None:
-                    raise _refusal(ErrorCode.PERSISTED_QUERY_NOT_FOUND, locale)
+                    raise _not_found(locale)
                 execution.query = kept
         yield
 
@@ -71,6 +71,19 @@ class PersistedQueries(SchemaExtension):
 def _refusal(code: ErrorCode, locale: Locale) -> GraphQLError:
     """Refused before parsing, as any query's refusal: the code in the caller's language."""
     return as_graphql_error(DomainError.single(None, code), locale)
+
+
+# The message the clients look for, word for word (Apollo's link and urql's persistedExchange
+# recognise a missing hash by it and then send the text); the explanation in the caller's
+# language goes in `extensions.detail`.
+NOT_FOUND_MESSAGE: Final = "PersistedQueryNotFound"
+
+
+def _not_found(locale: Locale) -> GraphQLError:
+    explained = _refusal(ErrorCode.PERSISTED_QUERY_NOT_FOUND, locale)
+    return GraphQLError(
+        NOT_FOUND_MESSAGE, extensions={**(explained.extensions or {}), "detail": explained.message}
+    )
 
 
 def requested_hash(persisted: object) -> str | None:

@@ -10,7 +10,7 @@ from strawberry.permission import PermissionExtension
 
 from api.resolvers import events
 from api.resolvers.context import Info
-from api.resolvers.permissions import IsStaff, PayloadPermissions
+from api.resolvers.permissions import HasCredentials, IsStaff, PayloadPermissions
 from api.schema.enums import OperatorEventTypeEnum
 from api.schema.events import (
     CreatePartnerKeyPayload,
@@ -50,7 +50,9 @@ class Subscription:
 class PartnerKeyQueries:
     @strawberry.field(
         description="Staff: the partner keys issued (never the keys themselves).",
-        extensions=[PermissionExtension(permissions=[IsStaff()], use_directives=False)],
+        extensions=[
+            PermissionExtension(permissions=[HasCredentials(), IsStaff()], use_directives=False)
+        ],
     )
     async def partner_keys(self, info: Info) -> list[PartnerKey]:
         return await events.list_partner_keys(info)
@@ -60,7 +62,7 @@ class PartnerKeyQueries:
 class PartnerKeyMutations:
     @strawberry.mutation(
         description="Staff: issue an API key for a partner system; the key is shown only in this answer.",
-        extensions=[PayloadPermissions([IsStaff()])],
+        extensions=[PayloadPermissions([HasCredentials(), IsStaff()])],
     )
     async def create_partner_key(
         self,
@@ -81,7 +83,7 @@ class PartnerKeyMutations:
 
     @strawberry.mutation(
         description="Staff: revoke a partner key; its open subscriptions close within seconds.",
-        extensions=[PayloadPermissions([IsStaff()])],
+        extensions=[PayloadPermissions([HasCredentials(), IsStaff()])],
     )
     async def revoke_partner_key(
         self,

@@ -11,6 +11,7 @@ from strawberry.permission import PermissionExtension
 from api.resolvers import lifecycle
 from api.resolvers.context import Info
 from api.resolvers.permissions import (
+    HasCredentials,
     IsAuthenticated,
     IsStaff,
     PayloadPermissions,
@@ -34,7 +35,7 @@ After = Annotated[
 
 
 def staff_only() -> PermissionExtension:
-    return PermissionExtension(permissions=[IsStaff()], use_directives=False)
+    return PermissionExtension(permissions=[HasCredentials(), IsStaff()], use_directives=False)
 
 
 @strawberry.type
@@ -113,7 +114,7 @@ class LifecycleMutations:
             "once, and the user is told by mail. A request is decided once. In production the "
             "staff member must have signed in with a second factor (SECOND_FACTOR_REQUIRED)."
         ),
-        extensions=[PayloadPermissions([IsStaff(), SecondFactorInProduction()])],
+        extensions=[PayloadPermissions([HasCredentials(), IsStaff(), SecondFactorInProduction()])],
     )
     async def approve_deregistration(
         self,
@@ -128,7 +129,7 @@ class LifecycleMutations:
 
     @strawberry.mutation(
         description="Staff: reject a pending request, with a reason the user receives by mail.",
-        extensions=[PayloadPermissions([IsStaff()])],
+        extensions=[PayloadPermissions([HasCredentials(), IsStaff()])],
     )
     async def reject_deregistration(
         self,
@@ -144,7 +145,7 @@ class LifecycleMutations:
 
     @strawberry.mutation(
         description="Staff: publish a new version of the agreement; every user must sign it again.",
-        extensions=[PayloadPermissions([IsStaff()])],
+        extensions=[PayloadPermissions([HasCredentials(), IsStaff()])],
     )
     async def publish_agreement(
         self,
@@ -180,7 +181,7 @@ class LifecycleMutations:
 
     @strawberry.mutation(
         description="Staff: enable a disabled user ID again, with a reason (audited).",
-        extensions=[PayloadPermissions([IsStaff()])],
+        extensions=[PayloadPermissions([HasCredentials(), IsStaff()])],
     )
     async def reactivate_operator(
         self,

@@ -12,7 +12,12 @@ from strawberry.permission import PermissionExtension
 
 from api.resolvers import auth, modify, operators
 from api.resolvers.context import Info
-from api.resolvers.permissions import IsAuthenticated, IsSelfOrStaff, PayloadPermissions
+from api.resolvers.permissions import (
+    HasCredentials,
+    IsAuthenticated,
+    IsSelfOrStaff,
+    PayloadPermissions,
+)
 from api.schema.auth import LoginPayload, LogoutPayload
 from api.schema.catalog_queries import CatalogQueries
 from api.schema.event_operations import PartnerKeyMutations, PartnerKeyQueries, Subscription
@@ -35,7 +40,11 @@ class OperatorQueries:
 
     @strawberry.field(
         description="A user's registration: yourself, or anyone for customs staff. Null if unknown.",
-        extensions=[PermissionExtension(permissions=[IsSelfOrStaff()], use_directives=False)],
+        extensions=[
+            PermissionExtension(
+                permissions=[HasCredentials(), IsSelfOrStaff()], use_directives=False
+            )
+        ],
     )
     async def operator(
         self,
@@ -50,7 +59,11 @@ class OperatorQueries:
             "changed with its old and new value (a password only as changed). Yourself, or anyone "
             "for customs staff. Null if the user is unknown."
         ),
-        extensions=[PermissionExtension(permissions=[IsSelfOrStaff()], use_directives=False)],
+        extensions=[
+            PermissionExtension(
+                permissions=[HasCredentials(), IsSelfOrStaff()], use_directives=False
+            )
+        ],
     )
     async def operator_history(
         self,
@@ -177,6 +190,7 @@ from api.resolvers.caching import SCHEMA_EXTENSIONS  # noqa: E402
 from api.resolvers.execution import EcuapassSchema  # noqa: E402
 from api.resolvers.limits import limit_extensions  # noqa: E402
 from api.resolvers.persisted_queries import PersistedQueries  # noqa: E402
+from api.resolvers.request_errors import RequestErrorCodes  # noqa: E402
 from api.resolvers.websocket_operations import WebSocketOperations  # noqa: E402
 
 
@@ -191,6 +205,7 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
         extensions=[
             PersistedQueries,
             *limit_extensions(production=production),
+            RequestErrorCodes,
             WebSocketOperations,
             *SCHEMA_EXTENSIONS,
         ],

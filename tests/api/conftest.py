@@ -267,8 +267,13 @@ class Api:
         response = await self.client.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=all_headers
         )
-        assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
+        if response.status_code == 401:
+            # Only an answer whose every error is UNAUTHENTICATED is 401 (RFC 6750's challenge).
+            assert response.headers["WWW-Authenticate"].startswith("Bearer"), response.headers
+            assert {e["extensions"]["code"] for e in body["errors"]} == {"UNAUTHENTICATED"}, body
+        else:
+            assert response.status_code == 200, response.text
         return body
 
     async def data(

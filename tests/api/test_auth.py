@@ -38,10 +38,14 @@ async def test_login_returns_a_token_that_me_accepts(api: Api, services: Service
     assert me["version"] == 1
 
 
-async def test_me_is_null_without_a_valid_token(api: Api, services: Services) -> None:
+async def test_me_is_null_without_a_token_and_unauthenticated_with_a_bad_one(
+    api: Api, services: Services
+) -> None:
     await make_operator(services)
     assert (await api.data(ME))["me"] is None
-    assert (await api.data(ME, token="not-a-real-token"))["me"] is None
+    refused = await api.post(ME, token="not-a-real-token")
+    assert refused["data"]["me"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 @pytest.mark.parametrize(
@@ -152,7 +156,8 @@ async def test_logout_revokes_the_token(api: Api, services: Services) -> None:
         "logout"
     ]
     assert result == {"message": "Su sesión se ha cerrado.", "errors": []}
-    assert (await api.data(ME, token=token))["me"] is None
+    after = await api.post(ME, token=token)
+    assert after["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_logout_without_a_session_is_refused_in_the_payload(api: Api) -> None:

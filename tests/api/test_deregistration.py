@@ -168,7 +168,8 @@ async def test_approval_disables_the_user_ends_its_sessions_and_mails_it(
     assert result["request"]["status"] == "APPROVED"
     assert result["request"]["decidedBy"] == "SENAE.STAFF"
     assert result["request"]["operator"] == {"userId": "USUARIO01", "status": "DISABLED"}
-    assert (await api.data("{ me { userId } }", token=token))["me"] is None
+    ended = await api.post("{ me { userId } }", token=token)
+    assert ended["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     login = await api.data(
         'mutation { login(identification: "0912345675001", userId: "USUARIO01", password: "Clave-Segura-2027") { token errors { code } } }'
     )

@@ -3,6 +3,7 @@ forged client addresses, mutations over GET and cross-site form posts."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from ipaddress import ip_network
@@ -486,3 +487,49 @@ async def test_a_websocket_over_the_budget_is_refused_at_the_handshake(budgeted:
         ):
             pass
     assert refused.value.response.status_code == 403
+
+
+# --- slow clients -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def impatient_server(
+    environment: Environment, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    started = start_server(
+        environment.variables(REQUEST_BODY_TIMEOUT_SECONDS="1", MAX_CONCURRENT_CONNECTIONS="20"),
+        tmp_path_factory.mktemp("impatient") / "api.log",
+    )
+    yield started
+    stop_server(started)
+
+
+async def test_a_body_sent_slower_than_the_bound_is_cut_with_408(impatient_server: Server) -> None:
+    host, port = impatient_server.url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        writer.write(
+            b"POST /graphql HTTP/1.1\r\nHost: api\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 200\r\n\r\n{"query": '
+        )
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(4096), timeout=5)
+    finally:
+        writer.close()
+    assert answer.startswith(b"HTTP/1.1 408")
+
+
+async def test_connections_beyond_the_cap_are_refused_not_held(impatient_server: Server) -> None:
+    host, port = impatient_server.url.removeprefix("http://").split(":")
+    idle = [await asyncio.open_connection(host, int(port)) for _ in range(25)]
+    try:
+        # Requests beyond the cap get 503 at once instead of joining an unbounded queue.
+        async with httpx.AsyncClient(base_url=impatient_server.url, timeout=5) as client:
+            statuses = {(await client.get("/healthz")).status_code for _ in range(3)}
+        assert statuses == {503}
+    finally:
+        for _, writer in idle:
+            writer.close()
+    await asyncio.sleep(0.5)
+    async with httpx.AsyncClient(base_url=impatient_server.url, timeout=5) as client:
+        assert (await client.get("/healthz")).status_code == 200

@@ -495,7 +495,8 @@ async def test_changing_the_password_needs_the_current_one_and_signs_out_other_s
     assert ok["errors"] == []
     me = "{ me { userId } }"
     assert (await api.data(me, token=token))["me"] == {"userId": "USUARIO01"}
-    assert (await api.data(me, token=other_session))["me"] is None
+    signed_out = await api.post(me, token=other_session)
+    assert signed_out["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     await api.login("0912345675001", "USUARIO01", new_password)
 
 

@@ -43,7 +43,11 @@ async def test_an_unknown_hash_is_not_found_until_the_client_sends_its_text(api:
 
     first = await post(api, by_hash)
     assert code(first) == "PERSISTED_QUERY_NOT_FOUND"
-    assert first["errors"][0]["message"].startswith("La consulta de ese hash no se conoce")
+    # Word for word what Apollo's link and urql's persistedExchange look for; explained beside it.
+    assert first["errors"][0]["message"] == "PersistedQueryNotFound"
+    assert first["errors"][0]["extensions"]["detail"].startswith(
+        "La consulta de ese hash no se conoce"
+    )
 
     with_text = await post(api, {"query": query, **by_hash})
     assert len(with_text["data"]["mobileCarriers"]) == 5

@@ -44,7 +44,9 @@ async def signed_in_user(api: Api, services: Services) -> str:
 
 
 async def assert_signed_out(api: Api, token: str) -> None:
-    assert (await api.data(ME, token=token))["me"] is None
+    answer = await api.post(ME, token=token)
+    assert answer["data"]["me"] is None
+    assert answer["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     refused = (await api.data(REQUEST_CODE, token=token))["requestSecurityCode"]
     assert refused["errors"] == [{"code": "UNAUTHENTICATED"}]
 

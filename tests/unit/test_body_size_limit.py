@@ -4,6 +4,7 @@ they arrive, and an HTTP/1 request with neither header has no body to count."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -72,3 +73,30 @@ async def test_an_http2_body_without_framing_headers_is_counted() -> None:
 
 async def test_an_http1_request_without_framing_headers_goes_through() -> None:
     assert await status_of("1.1", [], [b""]) == (200, b"0")
+
+
+async def test_a_body_that_stops_arriving_is_refused_with_408_within_the_bound() -> None:
+    sent: list[Message] = []
+    first = True
+
+    async def stalling_receive() -> Message:
+        nonlocal first
+        if first:
+            first = False
+            return {"type": "http.request", "body": b"x" * 10, "more_body": True}
+        await asyncio.sleep(3600)  # the client never sends the rest
+        raise AssertionError("unreachable")
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": "POST",
+        "headers": [(b"content-length", b"100")],
+    }
+    limit = BodySizeLimit(reading_app, max_bytes=LIMIT, timeout_seconds=0.2)
+    await asyncio.wait_for(limit(scope, stalling_receive, send), timeout=5)
+    assert sent[0]["status"] == 408
+    assert b"REQUEST_TIMEOUT" in sent[1]["body"]
