@@ -57,10 +57,11 @@ log = logging.getLogger("api")
 
 # Acknowledge `connection_init` without a payload.
 UNSET_ACK: UnsetType = UNSET
-# What each method may run, as Strawberry allows it (OperationType.from_http).
+# What each method may run: as Strawberry allows it (OperationType.from_http), less
+# subscriptions, which this view serves over WebSocket only (an HTTP one would answer null).
 ALLOWED_OPERATIONS: Final = {
-    "GET": frozenset(OperationType.from_http("GET")),
-    "POST": frozenset(OperationType.from_http("POST")),
+    method: frozenset(OperationType.from_http(method)) - {OperationType.SUBSCRIPTION}
+    for method in ("GET", "POST")
 }
 WEBSOCKET_PROTOCOLS: Final = frozenset({GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL})
 # GET query strings without variables or extensions, parsed: front ends send the same few again
@@ -218,6 +219,8 @@ class EcuapassGraphQL(GraphQL[Context, None]):
         except CannotGetOperationTypeError as error:
             raise HTTPException(400, error.as_http_error_reason()) from error
         except InvalidOperationTypeError as error:
+            if error.operation_type is OperationType.SUBSCRIPTION:
+                return self.subscription_refusal(context.locale)
             raise HTTPException(400, error.as_http_error_reason(request.method)) from error
         except MissingQueryError as error:
             raise HTTPException(400, "No GraphQL query found in the request") from error
@@ -244,6 +247,26 @@ class EcuapassGraphQL(GraphQL[Context, None]):
                 else 'Bearer realm="ecuapass"'
             )
         return super().create_response(response_data, sub_response)
+
+    def subscription_refusal(self, locale: Locale) -> Response:
+        """A subscription sent over HTTP (e.g. Apollo's multipart subscriptions): a coded error
+        saying where subscriptions are served."""
+        error = FieldError(None, ErrorCode.SUBSCRIPTION_NEEDS_WEBSOCKET)
+        body = {
+            "data": None,
+            "errors": [
+                {
+                    "message": error_message(error, locale),
+                    "extensions": {"code": ErrorCode.SUBSCRIPTION_NEEDS_WEBSOCKET.value},
+                }
+            ],
+        }
+        return Response(
+            self.encode_json(body),
+            status_code=400,
+            media_type="application/json",
+            headers={"Cache-Control": "no-store"},
+        )
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         """GraphiQL for a browser's GET without a query, but not for a GET that names a persisted

@@ -1,4 +1,6 @@
-"""Security headers on every HTTP answer, whoever wrote it (the view, a refusal, a replay).
+"""Security headers on every HTTP answer, whoever wrote it (the view, a refusal, a replay), and
+`Cache-Control: no-store` on any answer that did not say how it may be cached (an error written
+by a library, a 404): nothing private is ever kept by a proxy by default.
 
 The JSON answers load nothing: their policy forbids everything. GraphiQL's page is the only HTML
 the service serves; its policy allows what that page loads (its scripts and styles, its own
@@ -54,6 +56,8 @@ class SecurityHeaders:
                     name.lower() == b"content-type" and value.startswith(b"text/html")
                     for name, value in headers
                 )
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
                 headers.extend(ALWAYS)
                 headers.append((b"content-security-policy", PAGE_POLICY if html else JSON_POLICY))
                 headers.extend(self.hsts)

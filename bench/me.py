@@ -56,6 +56,22 @@ SETUP = (
         PASSWORD,
     ],
 )
+
+
+async def set_up_in_process(stores: Stores) -> None:
+    """This process's environment names the bench's stores (the app and the floor read it at
+    import), the database is migrated and holds the one operator."""
+    os.environ.update(stores.environment(PYTHONPATH=str(ROOT), RUN_RELAY="false"))
+    for command in SETUP:
+        await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "api", *command],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+
+
 LOGIN_GRAPHQL = {
     "query": 'mutation($u: String!, $p: String!) { login(identification: "0912345675001", userId: $u, password: $p) { token } }',
     "variables": {"u": "USUARIO01", "p": PASSWORD},

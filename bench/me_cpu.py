@@ -16,9 +16,7 @@ import argparse
 import asyncio
 import gc
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -32,7 +30,7 @@ import uvloop
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.me import LOGIN_GRAPHQL, ME, SETUP  # noqa: E402
+from bench.me import LOGIN_GRAPHQL, ME, set_up_in_process  # noqa: E402
 from bench.support import bench_stores  # noqa: E402
 
 App = Callable[[MutableMapping[str, Any], Any, Any], Awaitable[None]]
@@ -112,15 +110,7 @@ async def me_sides() -> AsyncIterator[tuple[Side, Side]]:
     """The floor's app and the API's, started, each with a signed-in `me` request, on a
     database and Redis prefix of their own (bench/support.py)."""
     async with bench_stores() as stores:
-        os.environ.update(stores.environment(PYTHONPATH=str(ROOT), RUN_RELAY="false"))
-        for command in SETUP:
-            await asyncio.to_thread(
-                subprocess.run,
-                [sys.executable, "-m", "api", *command],
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-            )
+        await set_up_in_process(stores)
         # Imported once the environment names the bench's stores: both read it at import.
         import bench.bare_me as floor
         from api.app import create_app

@@ -7,6 +7,22 @@ import binascii
 
 from api.domain.errors import DomainError, ErrorCode
 
+# The most edges one page of any connection gives.
+MAX_PAGE = 100
+
+
+def page_size(first: int) -> int:
+    """`first` as asked, between 1 and MAX_PAGE; anything else is refused rather than quietly
+    changed (a client asking for 500 must learn that it gets at most 100)."""
+    if not 1 <= first <= MAX_PAGE:
+        raise DomainError.single(
+            "first",
+            ErrorCode.INVALID_FORMAT,
+            expected=f"un número entre 1 y {MAX_PAGE}",
+            expected_en=f"a number from 1 to {MAX_PAGE}",
+        )
+    return first
+
 
 def encode_cursor(kind: str, position: int) -> str:
     return base64.urlsafe_b64encode(f"{kind}:{position}".encode()).decode()

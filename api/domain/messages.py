@@ -29,6 +29,8 @@ class InfoMessage(StrEnum):
     AGREEMENT_PUBLISHED = "AGREEMENT_PUBLISHED"
     OPERATOR_REACTIVATED = "OPERATOR_REACTIVATED"
     EMPLOYEE_PERMISSION_SET = "EMPLOYEE_PERMISSION_SET"
+    PASSWORD_RESET_REQUESTED = "PASSWORD_RESET_REQUESTED"
+    PASSWORD_RESET_DONE = "PASSWORD_RESET_DONE"
 
 
 _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
@@ -275,6 +277,16 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         Locale.ES: "El servicio no está disponible en este momento. Intente nuevamente.",
         Locale.EN: "The service is not available right now. Try again.",
     },
+    ErrorCode.SUBSCRIPTION_NEEDS_WEBSOCKET: {
+        Locale.ES: (
+            "Las suscripciones se reciben por WebSocket en /graphql (protocolo "
+            "graphql-transport-ws o graphql-ws), no por HTTP."
+        ),
+        Locale.EN: (
+            "Subscriptions are received over WebSocket at /graphql (graphql-transport-ws or "
+            "graphql-ws protocol), not over HTTP."
+        ),
+    },
     ErrorCode.TOO_MANY_SUBSCRIPTIONS: {
         Locale.ES: (
             "Ya tiene {limit} suscripciones abiertas en este servidor: cierre alguna antes de "
@@ -321,6 +333,28 @@ _INFO: Mapping[InfoMessage, Mapping[Locale, str]] = {
         Locale.EN: (
             "A security code was sent to {email}. It is valid for 15 minutes. Check your spam "
             "folder too."
+        ),
+    },
+    InfoMessage.PASSWORD_RESET_REQUESTED: {
+        Locale.ES: (
+            "Si la identificación y el ID. usuario corresponden a un usuario habilitado, le "
+            "enviamos al correo electrónico registrado un código para reiniciar su clave, válido "
+            "15 minutos. Revise también la bandeja de correos no deseados."
+        ),
+        Locale.EN: (
+            "If the identification and user ID belong to an enabled user, we sent a code to "
+            "reset the password to the registered e-mail address, valid for 15 minutes. Check "
+            "the spam folder too."
+        ),
+    },
+    InfoMessage.PASSWORD_RESET_DONE: {
+        Locale.ES: (
+            "Su clave fue reiniciada. Inicie sesión con la nueva clave: las sesiones abiertas "
+            "con la anterior se cerraron."
+        ),
+        Locale.EN: (
+            "Your password was reset. Sign in with the new one: the sessions opened with the "
+            "old one were closed."
         ),
     },
     InfoMessage.LOGGED_OUT: {

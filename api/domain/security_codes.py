@@ -84,3 +84,7 @@ def codes_match(a_hash: str, b_hash: str) -> bool:
 # back.
 RESEND_COOLDOWN_SECONDS = 60
 MAX_CODES_PER_HOUR = 10
+
+# What a code is for: a code issued for one purpose never serves another (it is part of the
+# keyed hash and of the store's key).
+PASSWORD_RESET_PURPOSE = "password-reset"

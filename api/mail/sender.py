@@ -25,8 +25,8 @@ class OutgoingMail:
 
 
 def masked_address(address: str) -> str:
-    """Enough of an address to tell two apart in a log, not enough to write to it:
-    "ana.gonzalez@correo.example" -> "a***@correo.example"."""
+    """Enough of an address to recognise it (in a log line, in a notice to the old address), not
+    enough to write to it: "ana.gonzalez@correo.example" -> "a***@correo.example"."""
     local, _, domain = address.rpartition("@")
     return f"{local[:1]}***@{domain}" if local else "***"
 

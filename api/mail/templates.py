@@ -6,7 +6,8 @@ from datetime import datetime
 from html import escape
 
 from api.clock import ECUADOR_TZ
-from api.mail.sender import OutgoingMail
+from api.domain.vocabulary import Locale
+from api.mail.sender import OutgoingMail, masked_address
 
 SECURITY_CODE_SUBJECT = "ACTIVACIÓN DE CORREO ELECTRÓNICO"
 
@@ -45,10 +46,69 @@ def security_code_mail(*, to: str, code: str, expires_at: datetime, user_id: str
     return OutgoingMail(to=to, subject=SECURITY_CODE_SUBJECT, text=text, html=html)
 
 
+PASSWORD_RESET_SUBJECT = {
+    Locale.ES: "REINICIO DE CLAVE - ECUAPASS",
+    Locale.EN: "PASSWORD RESET - ECUAPASS",
+}
+
+
+def password_reset_mail(
+    *, to: str, code: str, expires_at: datetime, user_id: str, locale: Locale
+) -> OutgoingMail:
+    """ "Reiniciar clave" (SENAE-ISEE-3-2-010 §5.1, menu 3.2.2): the code, what it is for, how long
+    it lasts, and what to do if the operator did not ask for it."""
+    expiry = _local(expires_at)
+    if locale is Locale.EN:
+        paragraphs = [
+            f"Your code to reset the password of user ID {user_id} on the Ecuapass portal is:",
+            code,
+            f"Enter it with your new password under «REINICIAR CLAVE». It expires at {expiry} "
+            "(Ecuador time), 15 minutes after it was requested, and works once.",
+            "If you did not ask for it, ignore this message: your password has not changed. "
+            "If it happens again, contact SENAE (1800 ADUANA).",
+        ]
+        signature = "Servicio Nacional de Aduana del Ecuador - SENAE"
+    else:
+        paragraphs = [
+            f"Su código para reiniciar la clave del ID. usuario {user_id} en el portal Ecuapass es:",
+            code,
+            f"Ingréselo con su nueva clave en «REINICIAR CLAVE». Vence a las {expiry} (hora de "
+            "Ecuador), 15 minutos después de solicitado, y sirve una sola vez.",
+            "Si usted no lo solicitó, ignore este mensaje: su clave no ha cambiado. Si se repite, "
+            "comuníquese con el SENAE (1800 ADUANA).",
+        ]
+        signature = "Servicio Nacional de Aduana del Ecuador - SENAE"
+    text = "\n\n".join([*paragraphs, signature]) + "\n"
+    html = (
+        f"<!doctype html><html lang='{locale.value}'><body style='font-family:Arial,sans-serif'>"
+        + "".join(
+            f"<p style='font-size:24px;font-weight:bold;letter-spacing:4px'>{escape(p)}</p>"
+            if p == code
+            else f"<p>{escape(p)}</p>"
+            for p in [*paragraphs, signature]
+        )
+        + "</body></html>"
+    )
+    return OutgoingMail(to=to, subject=PASSWORD_RESET_SUBJECT[locale], text=text, html=html)
+
+
+def password_reset_notice(*, to: str, user_id: str, at: datetime) -> OutgoingMail:
+    """After a reset, to the registered address: a reset nobody asked for does not go unnoticed."""
+    return _plain_mail(
+        to=to,
+        subject="CLAVE REINICIADA - ECUAPASS",
+        paragraphs=[
+            f"La clave del ID. usuario {user_id} en el portal Ecuapass fue reiniciada el "
+            f"{_local(at)} (hora de Ecuador), y se cerraron las sesiones abiertas.",
+            "Si usted no lo hizo, comuníquese de inmediato con el SENAE (1800 ADUANA).",
+        ],
+    )
+
+
 def email_changed_notice(*, to: str, user_id: str, new_address: str, at: datetime) -> OutgoingMail:
     """Sent to the old address after a change, so a hijacked account does not go unnoticed."""
     when = _local(at)
-    masked = _mask(new_address)
+    masked = masked_address(new_address)
     text = (
         f"El correo electrónico registrado del ID. usuario {user_id} en el portal Ecuapass fue "
         f"cambiado el {when} (hora de Ecuador) a {masked}.\n\n"
@@ -65,11 +125,6 @@ def email_changed_notice(*, to: str, user_id: str, new_address: str, at: datetim
     return OutgoingMail(
         to=to, subject="CAMBIO DE CORREO ELECTRÓNICO - ECUAPASS", text=text, html=html
     )
-
-
-def _mask(address: str) -> str:
-    local, _, domain = address.partition("@")
-    return f"{local[:2]}***@{domain}"
 
 
 def _plain_mail(*, to: str, subject: str, paragraphs: list[str]) -> OutgoingMail:

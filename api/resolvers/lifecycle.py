@@ -124,7 +124,7 @@ async def deregistration_requests(
     ]
     return DeregistrationConnection(
         edges=edges,
-        page_info=page_info(edges, has_next_page=page.has_next_page),
+        page_info=page_info(edges, has_next_page=page.has_next_page, after=after),
     )
 
 
@@ -213,7 +213,7 @@ async def operators(
     ]
     return OperatorConnection(
         edges=edges,
-        page_info=page_info(edges, has_next_page=page.has_next_page),
+        page_info=page_info(edges, has_next_page=page.has_next_page, after=after),
     )
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Final, Protocol
+
+import strawberry
+from strawberry.relay import from_base64, to_base64
 
 from api.clock import as_utc
 from api.domain.catalogs import Catalogs
@@ -28,12 +31,31 @@ class HasCursor(Protocol):
     def cursor(self) -> str: ...
 
 
+OPERATOR_NODE: Final = "Operator"
+
+
+def operator_node_id(user_id: str) -> strawberry.ID:
+    """The operator's global id: its user ID, which never changes (§4.1.4), under its type."""
+    return strawberry.ID(to_base64(OPERATOR_NODE, user_id))
+
+
+def operator_of_node_id(node_id: str) -> str | None:
+    """The user ID an operator's global id names; None for anything else (another type, or not
+    an id this API gave)."""
+    try:
+        type_name, key = from_base64(node_id)
+    except (ValueError, TypeError):
+        return None
+    return key if type_name == OPERATOR_NODE and key else None
+
+
 def to_operator(row: OperatorRow, *, catalogs: Catalogs, locale: Locale) -> Operator:
     spec = registration_type_spec(RegistrationTypeCode(row.registration_type))
     country = catalogs.country(row.country_code) if row.country_code else None
     province = catalogs.province(row.province_code) if row.province_code else None
     city = catalogs.city(row.city_code) if row.city_code else None
     return Operator(
+        id=operator_node_id(row.user_id),
         user_id=row.user_id,
         identification=Identification(
             type=IdentificationTypeEnum[row.identification_type],
@@ -76,6 +98,12 @@ def to_operator(row: OperatorRow, *, catalogs: Catalogs, locale: Locale) -> Oper
     )
 
 
-def page_info(edges: Sequence[HasCursor], *, has_next_page: bool) -> PageInfo:
-    """Where a page of a connection ends: the cursor of its last edge."""
-    return PageInfo(has_next_page=has_next_page, end_cursor=edges[-1].cursor if edges else None)
+def page_info(edges: Sequence[HasCursor], *, has_next_page: bool, after: str | None) -> PageInfo:
+    """Where a page of a connection starts and ends (Relay's cursor connections: a page asked
+    `after` a cursor has edges before it)."""
+    return PageInfo(
+        has_next_page=has_next_page,
+        has_previous_page=after is not None,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )

@@ -8,7 +8,7 @@ from api.persistence.operators import OperatorRepository
 from api.persistence.tables import AuditEntryRow
 from api.resolvers.context import Info
 from api.resolvers.errors import as_graphql_error
-from api.resolvers.mapping import page_info, to_operator
+from api.resolvers.mapping import operator_of_node_id, page_info, to_operator
 from api.schema.history import (
     ChangeActor,
     FieldChange,
@@ -16,6 +16,7 @@ from api.schema.history import (
     HistoryEntry,
     OperatorHistoryConnection,
 )
+from api.schema.node import Node
 from api.schema.operator import Operator
 from api.services import history
 
@@ -30,6 +31,34 @@ async def me(info: Info) -> Operator | None:
             raise as_graphql_error(DomainError.single(None, ErrorCode.UNAUTHENTICATED), ctx.locale)
         return None
     return to_operator(row, catalogs=ctx.services.catalogs, locale=ctx.locale)
+
+
+async def node(info: Info, node_id: str) -> Operator | None:
+    """`node(id:)`: the entity of a global id, with the authorization of its own query (for an
+    operator: yourself, or anyone for customs staff); null for an id that names nothing."""
+    user_id = operator_of_node_id(node_id)
+    if user_id is None:
+        return None
+    ctx = info.context
+    ctx.require_credentials()
+    if ctx.session is None and ctx.partner is None:
+        raise as_graphql_error(DomainError.single(None, ErrorCode.UNAUTHENTICATED), ctx.locale)
+    own = ctx.session is not None and ctx.session.user_id.lower() == user_id.lower()
+    if not (own or ctx.is_staff):
+        raise as_graphql_error(DomainError.single(None, ErrorCode.FORBIDDEN), ctx.locale)
+    return await operator(info, user_id)
+
+
+MAX_NODES = 100
+
+
+async def nodes(info: Info, node_ids: list[str]) -> list[Node | None]:
+    if len(node_ids) > MAX_NODES:
+        refusal = DomainError.single(
+            "ids", ErrorCode.INVALID_FORMAT, expected=f"a lo sumo {MAX_NODES} ids"
+        )
+        raise as_graphql_error(refusal, info.context.locale)
+    return [await node(info, node_id) for node_id in node_ids]
 
 
 async def operator(info: Info, user_id: str) -> Operator | None:
@@ -76,5 +105,5 @@ async def operator_history(
     ]
     return OperatorHistoryConnection(
         edges=edges,
-        page_info=page_info(edges, has_next_page=page.has_next_page),
+        page_info=page_info(edges, has_next_page=page.has_next_page, after=after),
     )

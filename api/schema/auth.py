@@ -34,3 +34,32 @@ class LogoutPayload:
     errors: list[UserError] = strawberry.field(
         default_factory=list, description="Why it was refused."
     )
+
+
+@strawberry.type(description='The result of `requestPasswordReset` ("REINICIAR CLAVE").')
+class PasswordResetRequestPayload:
+    message: str | None = strawberry.field(
+        default=None,
+        description=(
+            "The same for every request: whether or not the identification and user ID name an "
+            "enabled user (nothing tells who exists)."
+        ),
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Only RATE_LIMITED (requests from this client address) or SERVICE_UNAVAILABLE.",
+    )
+
+
+@strawberry.type(description="The result of `resetPassword`.")
+class PasswordResetPayload:
+    message: str | None = strawberry.field(
+        default=None, description="Confirmation: sign in with the new password."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why the reset was refused: the new password (policy, confirmation) or the code "
+            "(CODE_INVALID with the attempts left, CODE_LOCKED, CODE_EXPIRED). Nothing was written."
+        ),
+    )

@@ -152,6 +152,7 @@ OperatorEventTypeEnum = mirror(
         "OPERATOR_UPDATED": '"Modificar" succeeded (with the fields it changed; maybe none: the yearly confirmation).',
         "EMAIL_CHANGED": "The personal e-mail address changed.",
         "PASSWORD_CHANGED": "The password changed (never its value).",
+        "PASSWORD_RESET": 'The password was reset with an e-mailed code ("REINICIAR CLAVE"; never its value).',
         "AGREEMENT_SIGNED": "The electronic-channels agreement was signed.",
         "DEREGISTRATION_REQUESTED": 'A "Solicitud de baja" was made.',
         "DEREGISTRATION_DECIDED": "A deregistration request was approved, rejected or withdrawn.",

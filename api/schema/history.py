@@ -50,7 +50,14 @@ class HistoryEdge:
 
 @strawberry.type(description="Where a page ends.")
 class PageInfo:
-    has_next_page: bool = strawberry.field(description="Whether older entries follow.")
+    has_next_page: bool = strawberry.field(description="Whether more edges follow this page.")
+    has_previous_page: bool = strawberry.field(
+        description=(
+            "Whether edges come before this page: true for a page asked `after` a cursor (the "
+            "connections here page forward, with `first` and `after`)."
+        )
+    )
+    start_cursor: str | None = strawberry.field(description="The cursor of the first edge.")
     end_cursor: str | None = strawberry.field(description="The cursor of the last edge.")
 
 

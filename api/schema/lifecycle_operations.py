@@ -28,7 +28,7 @@ from api.schema.lifecycle import (
     SignAgreementPayload,
 )
 
-First = Annotated[int, strawberry.argument(description="How many (at most 100).")]
+First = Annotated[int, strawberry.argument(description="How many: 1 to 100 (more is refused).")]
 After = Annotated[
     str | None, strawberry.argument(description="The `endCursor` of the previous page.")
 ]

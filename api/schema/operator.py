@@ -18,6 +18,7 @@ from api.schema.enums import (
     RoleEnum,
 )
 from api.schema.lifecycle import AnnualUpdate, DeregistrationRequest
+from api.schema.node import Node
 
 
 @strawberry.type(description='"Doc. identificación": read-only (§5.5.1).')
@@ -41,7 +42,7 @@ class Company:
 
 
 @strawberry.type(description="A registered user of the customs portal (an OCE, or customs staff).")
-class Operator:
+class Operator(Node):
     user_id: str = strawberry.field(
         description='"ID. usuario" (§4.1.4): read-only; changing it means deregistering and registering again.'
     )

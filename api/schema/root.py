@@ -10,7 +10,7 @@ from typing import Annotated
 import strawberry
 from strawberry.permission import PermissionExtension
 
-from api.resolvers import auth, modify, operators
+from api.resolvers import auth, modify, operators, password_reset
 from api.resolvers.context import Info
 from api.resolvers.permissions import (
     HasCredentials,
@@ -18,7 +18,12 @@ from api.resolvers.permissions import (
     IsSelfOrStaff,
     PayloadPermissions,
 )
-from api.schema.auth import LoginPayload, LogoutPayload
+from api.schema.auth import (
+    LoginPayload,
+    LogoutPayload,
+    PasswordResetPayload,
+    PasswordResetRequestPayload,
+)
 from api.schema.catalog_queries import CatalogQueries
 from api.schema.event_operations import PartnerKeyMutations, PartnerKeyQueries, Subscription
 from api.schema.history import OperatorHistoryConnection
@@ -29,6 +34,7 @@ from api.schema.modify import (
     ModifyOperatorPayload,
     SecurityCodePayload,
 )
+from api.schema.node import Node
 from api.schema.operator import Operator
 
 
@@ -37,6 +43,27 @@ class OperatorQueries:
     @strawberry.field(description="The signed-in user, or null without a valid bearer token.")
     async def me(self, info: Info) -> Operator | None:
         return await operators.me(info)
+
+    @strawberry.field(
+        description=(
+            "The entity of a global `id` (Relay's Node), with the same authorization as the "
+            "entity's own query; null for an id that names nothing."
+        )
+    )
+    async def node(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="An `id`.")]
+    ) -> Node | None:
+        return await operators.node(info, str(id))
+
+    @strawberry.field(
+        description="`node` for several ids at once, in their order (null where one names nothing)."
+    )
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="At most 100 ids.")],
+    ) -> list[Node | None]:
+        return await operators.nodes(info, [str(node_id) for node_id in ids])
 
     @strawberry.field(
         description="A user's registration: yourself, or anyone for customs staff. Null if unknown.",
@@ -70,7 +97,7 @@ class OperatorQueries:
         info: Info,
         user_id: Annotated[str, strawberry.argument(description='"ID. usuario", any case.')],
         first: Annotated[
-            int, strawberry.argument(description="How many entries (at most 100).")
+            int, strawberry.argument(description="How many entries: 1 to 100 (more is refused).")
         ] = 20,
         after: Annotated[
             str | None, strawberry.argument(description="The `endCursor` of the previous page.")
@@ -109,6 +136,50 @@ class OperatorMutations:
         ] = None,
     ) -> LoginPayload:
         return await auth.login(info, identification, user_id, password, otp)
+
+    @strawberry.mutation(
+        description=(
+            '"REINICIAR CLAVE" (SENAE-ISEE-3-2-010 §5.1): for an operator who forgot the '
+            "password. When the identification (own document, or an employee's company RUC) and "
+            "the user ID name an enabled user, a code of letters and digits valid 15 minutes is "
+            "mailed to its registered address (in the language of Accept-Language). The answer "
+            "is the same whether or not they do. At most one code a minute and 5 an hour per "
+            "user; 20 requests an hour per client address."
+        )
+    )
+    async def request_password_reset(
+        self,
+        info: Info,
+        identification: Annotated[
+            str, strawberry.argument(description="RUC, cédula or passport number.")
+        ],
+        user_id: Annotated[str, strawberry.argument(description='"ID. usuario".')],
+    ) -> PasswordResetRequestPayload:
+        return await password_reset.request_password_reset(info, identification, user_id)
+
+    @strawberry.mutation(
+        description=(
+            "Set a new password with the code of `requestPasswordReset`: the same password "
+            "policy as `modify`, typed twice. Every session of the user ends; the registered "
+            "address is told. Only a wrong code counts as an attempt (5 per code)."
+        )
+    )
+    async def reset_password(
+        self,
+        info: Info,
+        identification: Annotated[
+            str, strawberry.argument(description="RUC, cédula or passport number.")
+        ],
+        user_id: Annotated[str, strawberry.argument(description='"ID. usuario".')],
+        code: Annotated[str, strawberry.argument(description="The code received by e-mail.")],
+        new_password: Annotated[str, strawberry.argument(description="The new password.")],
+        new_password_confirmation: Annotated[
+            str, strawberry.argument(description="The new password again.")
+        ],
+    ) -> PasswordResetPayload:
+        return await password_reset.reset_password(
+            info, identification, user_id, code, new_password, new_password_confirmation
+        )
 
     @strawberry.mutation(
         description="Sign out: the bearer token stops working at once.",

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api.domain.changes import Change, EventType
+from api.domain.cursors import page_size
 from api.domain.errors import DomainError, ErrorCode
 from api.domain.lifecycle import (
     ECUADOR_TZ,
@@ -35,7 +36,6 @@ from api.services.auth import revoke_other_sessions
 from api.services.container import Services
 from api.services.notify import deliver_pending, queue_notice
 
-MAX_PAGE = 100
 SYSTEM_ACTOR = Actor(kind="SYSTEM", user_id=None)
 
 
@@ -114,7 +114,7 @@ async def list_operators(
     """Operators by where they stand this year (staff's view), by registration order."""
     now = services.clock.now()
     year = local(now).year
-    limit = max(1, min(first, MAX_PAGE))
+    limit = page_size(first)
     if status in (AnnualUpdateStatus.DUE, AnnualUpdateStatus.OVERDUE):
         in_january = local(now).month == 1
         if (status is AnnualUpdateStatus.DUE) != in_january:

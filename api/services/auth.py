@@ -36,7 +36,7 @@ def _limits(services: Services) -> tuple[Limit, Limit]:
     )
 
 
-def _identifies(operator: OperatorRow, identification: str) -> bool:
+def identifies(operator: OperatorRow, identification: str) -> bool:
     """The login form's "RUC" box: the operator's own document, or for an employee the RUC of the
     company it works for (employees sign in under their company)."""
     given = identification.strip().upper()
@@ -65,7 +65,7 @@ async def login(
     async with services.reading() as session:
         operator = await OperatorRepository(session).by_user_id(user_id)
     password_ok = await verify_password(operator.password_hash if operator else None, password)
-    if operator is None or not password_ok or not _identifies(operator, identification):
+    if operator is None or not password_ok or not identifies(operator, identification):
         # The reserved attempts stay counted: they were failures.
         count_sign_in_failure("invalid_credentials")
         raise DomainError.single(None, ErrorCode.INVALID_CREDENTIALS)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from api.domain.changes import Change, EventType
+from api.domain.cursors import page_size
 from api.domain.errors import DomainError, ErrorCode
 from api.domain.lifecycle import DeregistrationStatus, clean_reason
 from api.domain.vocabulary import OperatorStatus
@@ -33,7 +34,6 @@ from api.services.auth import revoke_other_sessions
 from api.services.container import Services
 from api.services.notify import queue_notice, wake_delivery
 
-MAX_PAGE: Final = 100
 HOUR: Final = 3600
 
 
@@ -228,7 +228,7 @@ class RequestPage:
 async def list_requests(
     services: Services, *, status: DeregistrationStatus | None, first: int, after_id: int | None
 ) -> RequestPage:
-    limit = max(1, min(first, MAX_PAGE))
+    limit = page_size(first)
     async with services.reading() as session:
         rows = list(
             await DeregistrationRepository(session).page(

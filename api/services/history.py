@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from api.domain.cursors import decode_cursor, encode_cursor
+from api.domain.cursors import decode_cursor, encode_cursor, page_size
 from api.persistence.audit import history_page
 from api.persistence.operators import OperatorRepository
 from api.persistence.tables import AuditEntryRow
 from api.services.container import Services
 
-MAX_PAGE = 100
 _CURSOR_KIND = "audit"
 
 
@@ -29,7 +28,7 @@ async def operator_history(
     services: Services, *, user_id: str, first: int, after: str | None
 ) -> HistoryPage | None:
     """None when the user does not exist."""
-    limit = max(1, min(first, MAX_PAGE))
+    limit = page_size(first)
     before_id = decode_cursor(_CURSOR_KIND, after) if after else None
     async with services.reading() as session:
         operator = await OperatorRepository(session).by_user_id(user_id)

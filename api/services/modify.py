@@ -15,10 +15,8 @@ from api.domain.emails import email_key
 from api.domain.errors import DomainError, ErrorCode, FieldError
 from api.domain.forms import CleanForm, ModifyForm, registration_type_spec, validate_modify_form
 from api.domain.modification import MODIFY_PURPOSE, ModificationPlan, plan_modification
-from api.domain.security_codes import MAX_WRONG_ATTEMPTS
 from api.domain.vocabulary import RegistrationTypeCode
 from api.mail.templates import email_changed_notice
-from api.persistence.code_store import Verdict
 from api.persistence.operators import Actor, OperatorRepository, add_audit_entry, add_event
 from api.persistence.sessions import SessionData
 from api.persistence.tables import OperatorRow
@@ -26,7 +24,7 @@ from api.services.auth import revoke_other_sessions
 from api.services.container import Services
 from api.services.notify import queue_notice, wake_delivery
 from api.services.passwords import hash_password, verify_password
-from api.services.security_codes import code_hash, refuse_without_permission
+from api.services.security_codes import code_hash, refuse_without_permission, verify_code
 
 log = logging.getLogger("api.modify")
 
@@ -67,21 +65,14 @@ async def _check_code(services: Services, *, operator: OperatorRow, clean: Clean
     assert operator.id is not None
     address = clean.email if clean.email is not None else operator.email
     expected = code_hash(services, operator=operator, address=address, code=clean.security_code)
-    verification = await services.codes.verify(
+    await verify_code(
+        services,
         operator_id=operator.id,
         purpose=MODIFY_PURPOSE,
-        code_hash=expected,
-        max_attempts=MAX_WRONG_ATTEMPTS,
+        expected_hash=expected,
+        field="securityCode",
     )
-    if verification.verdict is Verdict.OK:
-        return expected
-    if verification.verdict is Verdict.WRONG:
-        raise DomainError.single(
-            "securityCode", ErrorCode.CODE_INVALID, attempts_left=verification.attempts_left
-        )
-    if verification.verdict is Verdict.LOCKED:
-        raise DomainError.single("securityCode", ErrorCode.CODE_LOCKED)
-    raise DomainError.single("securityCode", ErrorCode.CODE_EXPIRED)
+    return expected
 
 
 async def _write(

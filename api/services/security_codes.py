@@ -13,6 +13,7 @@ from api.domain.modification import MODIFY_PURPOSE
 from api.domain.security_codes import (
     CODE_TTL_SECONDS,
     MAX_CODES_PER_HOUR,
+    MAX_WRONG_ATTEMPTS,
     RESEND_COOLDOWN_SECONDS,
     generate_code,
     hash_code,
@@ -21,6 +22,7 @@ from api.domain.vocabulary import RegistrationTypeCode
 from api.mail.sender import MailNotSent
 from api.mail.templates import security_code_mail
 from api.observability.metrics import SECURITY_CODES_SENT
+from api.persistence.code_store import Verdict
 from api.persistence.rate_limits import Limit
 from api.persistence.tables import OperatorRow
 from api.services.container import Services
@@ -37,14 +39,43 @@ class SentCode:
     expires_at: datetime
 
 
-def code_hash(services: Services, *, operator: OperatorRow, address: str, code: str) -> str:
+def code_hash(
+    services: Services,
+    *,
+    operator: OperatorRow,
+    address: str,
+    code: str,
+    purpose: str = MODIFY_PURPOSE,
+) -> str:
     return hash_code(
         secret=services.settings.secret_key.encode(),
         user_key=str(operator.id),
-        purpose=MODIFY_PURPOSE,
+        purpose=purpose,
         address=address,
         code=code,
     )
+
+
+async def verify_code(
+    services: Services, *, operator_id: int, purpose: str, expected_hash: str, field: str
+) -> None:
+    """Counts one attempt at the code and refuses (on `field`) unless it is the right one: wrong
+    (with the attempts left), locked after too many, or expired (or never issued)."""
+    verification = await services.codes.verify(
+        operator_id=operator_id,
+        purpose=purpose,
+        code_hash=expected_hash,
+        max_attempts=MAX_WRONG_ATTEMPTS,
+    )
+    if verification.verdict is Verdict.OK:
+        return
+    if verification.verdict is Verdict.WRONG:
+        raise DomainError.single(
+            field, ErrorCode.CODE_INVALID, attempts_left=verification.attempts_left
+        )
+    if verification.verdict is Verdict.LOCKED:
+        raise DomainError.single(field, ErrorCode.CODE_LOCKED)
+    raise DomainError.single(field, ErrorCode.CODE_EXPIRED)
 
 
 async def allowed_address(services: Services, *, operator: OperatorRow, email: str) -> str:

@@ -195,3 +195,28 @@ test("urql's subscriptionExchange over graphql-ws receives a partner's events", 
     await wsClient.dispose();
   }
 });
+
+test("Apollo Client's normalized cache keeps one `me`, updated by `modify`'s payload (Node ids)", async () => {
+  const client = apollo(process.env.TOKEN);
+  const ME = gql`query Me { me { id userId address } }`;
+  const first = await client.query({ query: ME });
+  const again = await client.query({ query: gql`query MeAgain { me { id name } }` });
+  assert.equal(again.data.me.id, first.data.me.id);
+  // The second query did not wipe the first from the cache: both fields are there.
+  assert.equal(client.readQuery({ query: ME }).me.address, first.data.me.address);
+  const input = JSON.parse(process.env.MODIFY_INPUT);
+  const modified = await client.mutate({
+    mutation: gql`mutation Modify($input: ModifyOperatorInput!) {
+      modify(input: $input) { errors { code message } operator { id address } }
+    }`,
+    variables: { input },
+  });
+  assert.deepEqual(modified.data.modify.errors, []);
+  // No refetch, no cache configuration: the cached `me` shows the new address.
+  assert.equal(client.readQuery({ query: ME }).me.address, input.address);
+  const node = await client.query({
+    query: gql`query Node($id: ID!) { node(id: $id) { id ... on Operator { userId } } }`,
+    variables: { id: first.data.me.id },
+  });
+  assert.equal(node.data.node.userId, SIGN_IN.u);
+});

@@ -339,6 +339,21 @@ async def make_operator(
     return await create_operator(services, Registration(new, contact), actor=SYSTEM)
 
 
+STAFF_USER_ID = "SENAE.STAFF"
+STAFF_IDENTIFICATION = "1704567898"
+
+
+async def make_staff(services: Services) -> OperatorRow:
+    """A customs staff member (sign in with STAFF_IDENTIFICATION, STAFF_USER_ID, PASSWORD)."""
+    return await make_operator(
+        services,
+        user_id=STAFF_USER_ID,
+        identification=STAFF_IDENTIFICATION,
+        email="staff@aduana.example",
+        role=Role.STAFF,
+    )
+
+
 async def count_rows(services: Services, table: str) -> int:
     async with services.reading() as session:
         result = await session.exec(text(f"SELECT count(*) FROM {table}"))  # type: ignore[call-overload]

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import text
 
-from api.domain.vocabulary import RegistrationTypeCode, Role
+from api.domain.vocabulary import RegistrationTypeCode
 from api.services.container import Services
-from tests.api.conftest import Api, make_operator
+from tests.api.conftest import Api, make_operator, make_staff
 
 COMPANY_RUC = "1790123456001"
 PERMISSION = """mutation($u: String!, $a: Boolean!) {
@@ -32,13 +32,7 @@ async def rows(services: Services, sql: str) -> list[Any]:
 
 
 async def staff_token(api: Api, services: Services) -> str:
-    await make_operator(
-        services,
-        user_id="SENAE.STAFF",
-        identification="1704567898",
-        email="staff@aduana.example",
-        role=Role.STAFF,
-    )
+    await make_staff(services)
     return await api.login("1704567898", "SENAE.STAFF")
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
+import pytest
 import redis.asyncio as aioredis
 
 from api.services.container import Services
@@ -28,6 +31,36 @@ from tests.support.tcp_proxy import TcpProxy
 
 LOGIN = """mutation { login(identification: "0912345675001", userId: "USUARIO01", password: "Clave-Segura-2027") {
   token errors { code message } } }"""
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, to stop, start or pause."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.directory = directory
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = start_redis(self.port, self.directory)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    yield redis
+    redis.stop()
 
 
 async def timed_post(
@@ -82,25 +115,20 @@ async def test_postgres_away_answers_cleanly_and_the_service_recovers_by_itself(
 
 
 async def test_redis_down_answers_cleanly_even_with_a_token_and_the_service_recovers_by_itself(
-    services: Services, environment: Environment, tmp_path: Path
+    services: Services, environment: Environment, tmp_path: Path, private_redis: PrivateRedis
 ) -> None:
     await make_operator(services)
-    port = free_port()
-    redis_process = start_redis(port, tmp_path)
     server = await asyncio.to_thread(
         start_server,
         # With the request budget on: its counter lives in Redis too, and must not refuse (or
         # hang) the requests that can still be answered.
-        environment.variables(
-            REDIS_URL=f"redis://127.0.0.1:{port}/0", REQUEST_BUDGET_PER_MINUTE="1000"
-        ),
+        environment.variables(REDIS_URL=private_redis.url, REQUEST_BUDGET_PER_MINUTE="1000"),
         tmp_path / "api.log",
     )
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
             token = Api.token_of((await client.post("/graphql", json={"query": LOGIN})).json())
-            redis_process.kill()
-            redis_process.wait()
+            private_redis.stop()
             elapsed, response = await timed_post(client, LOGIN)
             assert response.json()["data"]["login"]["errors"][0]["code"] == "SERVICE_UNAVAILABLE"
             assert elapsed < 5
@@ -121,7 +149,7 @@ async def test_redis_down_answers_cleanly_even_with_a_token_and_the_service_reco
             ready = await client.get("/readyz")
             assert ready.status_code == 503
             assert ready.json()["failing"] == ["redis"]
-            redis_process = start_redis(port, tmp_path)
+            private_redis.start()
             recovered = await client.post("/graphql", json={"query": LOGIN})
             assert recovered.json()["data"]["login"]["token"]
             assert (await client.get("/readyz")).status_code == 200
@@ -131,22 +159,16 @@ async def test_redis_down_answers_cleanly_even_with_a_token_and_the_service_reco
             assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     finally:
         await asyncio.to_thread(stop_server, server)
-        redis_process.kill()
-        redis_process.wait()
 
 
 async def test_a_hung_redis_costs_a_request_one_bounded_wait_and_a_coded_answer(
-    services: Services, environment: Environment, tmp_path: Path
+    services: Services, environment: Environment, tmp_path: Path, private_redis: PrivateRedis
 ) -> None:
     await make_operator(services)
-    port = free_port()
-    redis_process = start_redis(port, tmp_path)
     server = await asyncio.to_thread(
-        start_server,
-        environment.variables(REDIS_URL=f"redis://127.0.0.1:{port}/0"),
-        tmp_path / "api.log",
+        start_server, environment.variables(REDIS_URL=private_redis.url), tmp_path / "api.log"
     )
-    admin = aioredis.Redis(port=port)
+    admin = aioredis.Redis(port=private_redis.port)
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
             token = Api.token_of((await client.post("/graphql", json={"query": LOGIN})).json())
@@ -164,8 +186,6 @@ async def test_a_hung_redis_costs_a_request_one_bounded_wait_and_a_coded_answer(
     finally:
         await admin.aclose()
         await asyncio.to_thread(stop_server, server)
-        redis_process.kill()
-        redis_process.wait()
 
 
 async def test_a_burst_wider_than_the_redis_pool_waits_for_a_connection_instead_of_failing(

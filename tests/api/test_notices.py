@@ -11,7 +11,6 @@ from pathlib import Path
 import httpx
 from sqlalchemy import text
 
-from api.domain.vocabulary import Role
 from api.services.container import Services, build_services
 from api.services.deregistration import request_deregistration
 from api.services.notify import deliver_pending
@@ -21,6 +20,7 @@ from tests.api.conftest import (
     SmtpSink,
     free_port,
     make_operator,
+    make_staff,
     start_server,
     stop_server,
 )
@@ -85,13 +85,7 @@ async def test_a_mail_server_that_never_answers_does_not_hold_up_the_requests_th
     listener = await asyncio.start_server(silent, "127.0.0.1", 0)
     port = listener.sockets[0].getsockname()[1]
     await make_operator(services)
-    await make_operator(
-        services,
-        user_id="SENAE.STAFF",
-        identification="1704567898",
-        email="staff@aduana.example",
-        role=Role.STAFF,
-    )
+    await make_staff(services)
     server = await asyncio.to_thread(
         start_server,
         environment.variables(SMTP_PORT=str(port), SMTP_TIMEOUT_SECONDS="30"),

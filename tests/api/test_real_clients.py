@@ -5,23 +5,32 @@ runner against the API started on the real PostgreSQL, Redis and SMTP."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 
+import httpx
+
 from api.services.container import Services
 from api.services.partner_keys import create_partner_key
-from tests.api.conftest import PASSWORD, ROOT, Server, make_operator
+from tests.api.conftest import PASSWORD, ROOT, Api, Server, SmtpSink, make_operator
+from tests.api.test_modify import form, request_code
 
 CLIENTS = ROOT / "clients"
 
 
 async def test_apollo_urql_graphql_ws_and_subscriptions_transport_ws_work_against_the_api(
-    services: Services, server: Server
+    services: Services, server: Server, smtp: SmtpSink
 ) -> None:
     node = shutil.which("node")
     assert node, "Node.js must be installed (scripts/test installs it)"
     assert (CLIENTS / "node_modules").is_dir(), "run `npm ci` in clients/ (scripts/test does)"
     await make_operator(services)
+    # For Apollo's cache test: a session and a security code for one `modify`, read from the mail.
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+        api = Api(client)
+        token = await api.login("0912345675001", "USUARIO01")
+        code = await request_code(api, token, smtp, "ana.gonzalez@correo.example")
     issued = await create_partner_key(
         services, name="Banco del Pacífico", scopes="events:read", created_by=None
     )
@@ -38,6 +47,8 @@ async def test_apollo_urql_graphql_ws_and_subscriptions_transport_ws_work_agains
             "IDENTIFICATION": "0912345675001",
             "USER_ID": "USUARIO01",
             "PASSWORD": PASSWORD,
+            "TOKEN": token,
+            "MODIFY_INPUT": json.dumps(form(securityCode=code, address="Av. Quito 321, Guayaquil")),
         },
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,

@@ -68,3 +68,40 @@ def test_a_clients_mistake_answers_a_readable_coded_error(
     errors = answer["errors"]
     assert {error["extensions"]["code"] for error in errors} == {code}, answer
     assert all(error["message"] != "Error inesperado." for error in errors), answer
+
+
+def test_a_subscription_over_http_is_refused_with_a_code_that_says_to_use_websocket(
+    server: Server,
+) -> None:
+    query = "subscription { operatorEvents { id } }"
+    for response in (
+        httpx.post(f"{server.url}/graphql", json={"query": query}),
+        httpx.post(
+            f"{server.url}/graphql",
+            json={"query": query},
+            headers={"Accept": "multipart/mixed;subscriptionSpec=1.0, application/json"},
+        ),
+        httpx.get(f"{server.url}/graphql", params={"query": query}),
+    ):
+        assert response.status_code == 400
+        [error] = response.json()["errors"]
+        assert error["extensions"]["code"] == "SUBSCRIPTION_NEEDS_WEBSOCKET"
+        assert "WebSocket" in error["message"]
+
+
+def test_every_answer_says_how_it_may_be_cached(server: Server) -> None:
+    for response in (
+        httpx.post(
+            f"{server.url}/graphql", content=b"{", headers={"Content-Type": "application/json"}
+        ),
+        httpx.post(f"{server.url}/graphql", json={"query": "{ me { userId "}),
+        httpx.post(
+            f"{server.url}/graphql",
+            json={"query": "{ me { userId } }"},
+            headers={"Authorization": "Bearer x"},
+        ),
+        httpx.put(f"{server.url}/graphql", json={}),
+        httpx.get(f"{server.url}/no-such-page"),
+        httpx.get(f"{server.url}/healthz"),
+    ):
+        assert "cache-control" in response.headers, (response.status_code, response.text)

@@ -16,7 +16,6 @@ import httpx
 import pyotp
 import pytest
 
-from api.domain.vocabulary import Role
 from api.services.container import Services
 from tests.api.conftest import (
     PASSWORD,
@@ -24,6 +23,7 @@ from tests.api.conftest import (
     Environment,
     Server,
     make_operator,
+    make_staff,
     start_server,
     stop_server,
 )
@@ -38,13 +38,7 @@ APPROVE = "mutation($id: ID!) { approveDeregistration(requestId: $id) { errors {
 
 
 async def staff(services: Services) -> None:
-    await make_operator(
-        services,
-        user_id="SENAE.STAFF",
-        identification="1704567898",
-        email="staff@aduana.example",
-        role=Role.STAFF,
-    )
+    await make_staff(services)
 
 
 PRODUCTION_SECRET = secrets.token_urlsafe(32)

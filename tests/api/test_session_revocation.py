@@ -16,11 +16,10 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 from sqlalchemy import text
 
-from api.domain.vocabulary import Role
 from api.services.auth import resolve_token
 from api.services.container import Services, build_services
 from api.services.deregistration import decide_deregistration, request_deregistration
-from tests.api.conftest import PASSWORD, Api, Environment, Server, make_operator
+from tests.api.conftest import PASSWORD, Api, Environment, Server, make_operator, make_staff
 
 ME = "{ me { userId } }"
 REQUEST_CODE = (
@@ -83,13 +82,7 @@ async def test_a_session_lives_through_changes_that_do_not_end_it(
 async def test_a_sign_in_racing_a_deregistration_approval_leaves_no_working_session(
     api: Api, services: Services
 ) -> None:
-    await make_operator(
-        services,
-        user_id="SENAE.STAFF",
-        identification="1704567898",
-        email="staff@aduana.example",
-        role=Role.STAFF,
-    )
+    await make_staff(services)
     staff = await api.login("1704567898", "SENAE.STAFF")
     for _ in range(3):
         await execute_sql(services, "DELETE FROM operators WHERE user_id = 'USUARIO01'")
@@ -151,13 +144,7 @@ async def test_an_approval_is_reported_done_and_ends_the_sessions_when_redis_fai
 ) -> None:
     user_services, break_redis = breakable_redis
     token = await signed_in_user(api, services)
-    operator = await make_operator(
-        services,
-        user_id="SENAE.STAFF",
-        identification="1704567898",
-        email="staff@aduana.example",
-        role=Role.STAFF,
-    )
+    operator = await make_staff(services)
     assert operator.id is not None
     async with services.reading() as session:
         row = (
