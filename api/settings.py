@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     # beyond them waits up to 5 s for one. Processes x pool size must fit the server's
     # max_connections (100 by default).
     database_pool_size: Annotated[int, Field(ge=1, le=200)] = 20
+    # DATABASE_URL names a PgBouncer in transaction pooling mode (prepared statements off).
+    database_behind_pgbouncer: bool = False
     # Unset means the in-process Redis-compatible store of the zero-setup mode.
     redis_url: str | None = None
     redis_key_prefix: str = "ecuapass:"

@@ -55,8 +55,13 @@ if ! port_open 6379; then
   redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no
   wait_for 6379 Redis
 fi
-# The tests start private Redis servers of their own (fault tests): the binary must be there.
+# The tests start private Redis servers of their own (fault tests) and a PgBouncer in front of
+# PostgreSQL: the binaries must be there (Debian starts no PgBouncer service of its own here).
 if ! command -v redis-server >/dev/null 2>&1; then
   apt_install redis-server
+fi
+if ! command -v pgbouncer >/dev/null 2>&1 && [ ! -x /usr/sbin/pgbouncer ]; then
+  echo "installing PgBouncer from Debian's packages"
+  apt_install pgbouncer
 fi
 echo "PostgreSQL and Redis answer on 127.0.0.1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import event, text
@@ -12,7 +13,9 @@ SessionFactory = async_sessionmaker[AsyncSession]
 WRITE_ISOLATION = "READ COMMITTED"
 
 
-def create_engine(database_url: str, *, pool_size: int = 20) -> AsyncEngine:
+def create_engine(
+    database_url: str, *, pool_size: int = 20, behind_pgbouncer: bool = False
+) -> AsyncEngine:
     if database_url.startswith("sqlite"):
         engine = create_async_engine(
             database_url, connect_args={"timeout": 15}, hide_parameters=True
@@ -33,8 +36,11 @@ def create_engine(database_url: str, *, pool_size: int = 20) -> AsyncEngine:
         hide_parameters=True,
         # Connections rest in autocommit, so the pool's pre-ping is one round trip (`;`): in
         # transactional mode the asyncpg dialect wraps it in BEGIN … ROLLBACK, three round trips
-        # before every checkout. Writes ask for READ COMMITTED (create_session_factory).
-        isolation_level="AUTOCOMMIT",
+        # before every checkout. Writes ask for READ COMMITTED (create_session_factory). Behind
+        # PgBouncer every statement must run inside a transaction: the dialect prepares, then
+        # executes, and between two transactions PgBouncer may hand the next message to another
+        # server connection, where that statement does not exist.
+        isolation_level="READ COMMITTED" if behind_pgbouncer else "AUTOCOMMIT",
         # A fixed size, no overflow: overflow connections are closed as soon as they are given
         # back, so a load hovering around the pool size opened and closed a PostgreSQL backend
         # every few requests.
@@ -42,11 +48,30 @@ def create_engine(database_url: str, *, pool_size: int = 20) -> AsyncEngine:
         max_overflow=0,
         pool_pre_ping=True,
         pool_timeout=5,
-        # Bounded waits: a hung server must not hang the API (statement timeout in ms).
-        connect_args={"timeout": 5, "server_settings": {"statement_timeout": "5000"}},
+        connect_args=_pgbouncer_arguments() if behind_pgbouncer else _direct_arguments(),
     )
     event.listen(engine.sync_engine, "handle_error", _refusal_as_unavailable)
     return engine
+
+
+def _direct_arguments() -> dict[str, Any]:
+    # Bounded waits: a hung server must not hang the API (statement timeout in ms).
+    return {"timeout": 5, "server_settings": {"statement_timeout": "5000"}}
+
+
+def _pgbouncer_arguments() -> dict[str, Any]:
+    """For PgBouncer in transaction pooling mode, where consecutive statements of a connection
+    may reach different server connections: no prepared statement may outlive its statement
+    (asyncpg's cache and SQLAlchemy's both off), and the names of those the dialect prepares
+    must never collide between clients (SQLAlchemy's documented recipe). PgBouncer refuses
+    startup parameters it does not know, so the statement timeout is the server's: set it on
+    the role (`ALTER ROLE … SET statement_timeout = '5s'`, README)."""
+    return {
+        "timeout": 5,
+        "statement_cache_size": 0,
+        "prepared_statement_cache_size": 0,
+        "prepared_statement_name_func": lambda: f"__asyncpg_{uuid.uuid4()}__",
+    }
 
 
 class DatabaseUnavailable(ConnectionError):

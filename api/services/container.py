@@ -94,7 +94,11 @@ def build_mailer(settings: Settings) -> Mailer:
 
 
 def build_services(settings: Settings) -> Services:
-    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+    engine = create_engine(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        behind_pgbouncer=settings.database_behind_pgbouncer,
+    )
     redis = create_redis(settings.redis_url, pool_size=settings.redis_pool_size)
     # The in-process store of the zero-setup mode must be shared: its data lives in the object.
     blocking_redis = (

@@ -26,7 +26,7 @@ from api.persistence.catalog_source import DPA_FILE, load_catalogs
 
 REPO = Path(__file__).parents[2]
 BUILD_SCRIPT = REPO / "scripts" / "build_dpa.py"
-DPA_SOURCE = Path(__file__).parents[3] / "shared" / "data" / "ecuador-dpa" / "provincias.json"
+DPA_SOURCE = REPO / "scripts" / "data" / "ecuador-provincias.json"
 
 
 @pytest.fixture(scope="module")
@@ -350,7 +350,6 @@ def test_catalogs_refuse_a_city_listed_under_another_province() -> None:
         Catalogs(countries=[ecuador], provinces=[guayas])
 
 
-@pytest.mark.skipif(not DPA_SOURCE.exists(), reason="the shared INEC DPA source file is absent")
 def test_data_file_is_what_the_build_script_produces_from_the_source(tmp_path: Path) -> None:
     output = tmp_path / "ecuador_dpa.json"
     subprocess.run(
