@@ -875,12 +875,6 @@ _NOT_IN_FORM_PARAMS: Final[Mapping[str, object]] = {
     "reason": "no forma parte del formulario de este tipo de registro",
     "reason_en": "not part of this registration type's form",
 }
-_CITY_OUTSIDE_PROVINCE_PARAMS: Final[Mapping[str, object]] = {
-    "reason": "la ciudad no pertenece a la provincia elegida",
-    "reason_en": "the city does not belong to the chosen province",
-}
-
-
 _CARRIER_CODES: Final = frozenset(code.value for code in MobileCarrierCode)
 
 
@@ -1020,7 +1014,7 @@ class _FormCheck:
         elif province is not None and not catalogs.city_belongs_to_province(
             city_code=city, province_code=province
         ):
-            self.refuse(CITY.name, ErrorCode.INVALID_CHOICE, _CITY_OUTSIDE_PROVINCE_PARAMS)
+            self.refuse(CITY.name, ErrorCode.CITY_NOT_IN_PROVINCE)
 
     def name(self, current_name: str) -> None:
         value = self.ok(NAME.name)

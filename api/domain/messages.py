@@ -5,8 +5,10 @@ Parameters are filled with `str.format`; a message never shows a secret.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from enum import StrEnum
+from typing import Final
 
 from api.domain.errors import ErrorCode, FieldError
 from api.domain.vocabulary import Locale
@@ -53,6 +55,10 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
     ErrorCode.INVALID_CHOICE: {
         Locale.ES: "El valor no pertenece al catálogo.",
         Locale.EN: "The value is not in the catalog.",
+    },
+    ErrorCode.CITY_NOT_IN_PROVINCE: {
+        Locale.ES: "La ciudad elegida no es un cantón de la provincia elegida.",
+        Locale.EN: "The chosen city is not a canton of the chosen province.",
     },
     ErrorCode.NOT_ALLOWED: {
         Locale.ES: "Este campo no se permite en este caso: {reason}.",
@@ -118,6 +124,16 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         Locale.ES: "El correo electrónico ya está registrado por otro usuario.",
         Locale.EN: "The e-mail address is already used by another user.",
     },
+    ErrorCode.EMAIL_RESERVED: {
+        Locale.ES: (
+            "Otro usuario está comprobando ese correo electrónico en este momento. Use otra "
+            "dirección, o inténtelo de nuevo en unos minutos."
+        ),
+        Locale.EN: (
+            "Another user is checking that e-mail address right now. Use another address, or "
+            "try again in a few minutes."
+        ),
+    },
     ErrorCode.EMAIL_IS_CURRENT: {
         Locale.ES: (
             "Este es su correo electrónico registrado: elija «Sí» en «¿Desea mantener el mismo "
@@ -162,8 +178,8 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         Locale.EN: "The requested record was not found.",
     },
     ErrorCode.CODE_INVALID: {
-        Locale.ES: "El código de seguridad no es correcto. Le quedan {attempts_left} intentos.",
-        Locale.EN: "The security code is not correct. {attempts_left} attempts left.",
+        Locale.ES: "El código de seguridad no es correcto. {attempts_left_phrase}.",
+        Locale.EN: "The security code is not correct. {attempts_left_phrase}.",
     },
     ErrorCode.CODE_EXPIRED: {
         Locale.ES: (
@@ -178,6 +194,16 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
             "nuevo código de seguridad."
         ),
         Locale.EN: "The security code was blocked after too many wrong attempts. Request a new one.",
+    },
+    ErrorCode.CODE_RECENTLY_SENT: {
+        Locale.ES: (
+            "Ya le enviamos un código de seguridad hace un momento: revise su correo (también la "
+            "bandeja de correos no deseados). Podrá pedir otro en {retry_after} segundos."
+        ),
+        Locale.EN: (
+            "A security code was sent to you a moment ago: check your mail (the spam folder "
+            "too). You can ask for another one in {retry_after} seconds."
+        ),
     },
     ErrorCode.MAIL_NOT_SENT: {
         Locale.ES: "No se pudo enviar el correo electrónico. Intente nuevamente en unos minutos.",
@@ -202,6 +228,16 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
     ErrorCode.ALREADY_PUBLISHED: {
         Locale.ES: "Ese texto ya es el del convenio vigente (versión {version}).",
         Locale.EN: "That text is already the current agreement's (version {version}).",
+    },
+    ErrorCode.DUTY_NOT_OVER: {
+        Locale.ES: (
+            "La actualización anual de {year} aún no puede exigirse: enero de {year} no ha "
+            "terminado (hora de Ecuador)."
+        ),
+        Locale.EN: (
+            "The yearly update of {year} cannot be enforced yet: January {year} is not over "
+            "(Ecuador time)."
+        ),
     },
     ErrorCode.BAD_SIGNATURE: {
         Locale.ES: "La firma electrónica no corresponde al texto del convenio o no es válida.",
@@ -422,17 +458,31 @@ def parse_locale(accept_language: str | None) -> Locale:
     return Locale.EN if first.startswith("en") else Locale.ES
 
 
+_PLACEHOLDER: Final = re.compile(r"\{[^{}]*\}")
+
+
+def attempts_left_phrase(left: int, locale: Locale) -> str:
+    """ "Le queda 1 intento", "Le quedan 3 intentos": singular and plural agree."""
+    if locale is Locale.EN:
+        return "1 attempt left" if left == 1 else f"{left} attempts left"
+    return "Le queda 1 intento" if left == 1 else f"Le quedan {left} intentos"
+
+
 def error_message(error: FieldError, locale: Locale = Locale.ES) -> str:
     template = _ERRORS[error.code][locale]
     params = dict(error.params)
+    left = params.get("attempts_left")
+    if isinstance(left, int):
+        params["attempts_left_phrase"] = attempts_left_phrase(left, locale)
     if locale is Locale.EN:
         # Domain rules give a human-readable detail in both languages: `reason` and `reason_en`.
         params.update({k[:-3]: v for k, v in error.params.items() if k.endswith("_en")})
     try:
         return template.format(**params)
     except (KeyError, IndexError):
-        # A missing parameter must never turn a refusal into a crash; show the template's gist.
-        return template.split("{")[0].rstrip(" :(") + "."
+        # A missing parameter must never turn a refusal into a crash (nor a description into
+        # nonsense): what is not known reads "…".
+        return _PLACEHOLDER.sub("…", template)
 
 
 def info_message(message: InfoMessage, locale: Locale = Locale.ES, **params: object) -> str:

@@ -67,7 +67,6 @@ def password_reset_mail(
             "If you did not ask for it, ignore this message: your password has not changed. "
             "If it happens again, contact SENAE (1800 ADUANA).",
         ]
-        signature = "Servicio Nacional de Aduana del Ecuador - SENAE"
     else:
         paragraphs = [
             f"Su código para reiniciar la clave del ID. usuario {user_id} en el portal Ecuapass es:",
@@ -77,19 +76,13 @@ def password_reset_mail(
             "Si usted no lo solicitó, ignore este mensaje: su clave no ha cambiado. Si se repite, "
             "comuníquese con el SENAE (1800 ADUANA).",
         ]
-        signature = "Servicio Nacional de Aduana del Ecuador - SENAE"
-    text = "\n\n".join([*paragraphs, signature]) + "\n"
-    html = (
-        f"<!doctype html><html lang='{locale.value}'><body style='font-family:Arial,sans-serif'>"
-        + "".join(
-            f"<p style='font-size:24px;font-weight:bold;letter-spacing:4px'>{escape(p)}</p>"
-            if p == code
-            else f"<p>{escape(p)}</p>"
-            for p in [*paragraphs, signature]
-        )
-        + "</body></html>"
+    return _plain_mail(
+        to=to,
+        subject=PASSWORD_RESET_SUBJECT[locale],
+        paragraphs=paragraphs,
+        highlight=code,
+        locale=locale,
     )
-    return OutgoingMail(to=to, subject=PASSWORD_RESET_SUBJECT[locale], text=text, html=html)
 
 
 def password_reset_notice(*, to: str, user_id: str, at: datetime) -> OutgoingMail:
@@ -127,12 +120,25 @@ def email_changed_notice(*, to: str, user_id: str, new_address: str, at: datetim
     )
 
 
-def _plain_mail(*, to: str, subject: str, paragraphs: list[str]) -> OutgoingMail:
+def _plain_mail(
+    *,
+    to: str,
+    subject: str,
+    paragraphs: list[str],
+    highlight: str | None = None,
+    locale: Locale = Locale.ES,
+) -> OutgoingMail:
+    """Paragraphs, then the signature, as text and HTML; the `highlight` paragraph (a code) set
+    large in the HTML."""
     signature = "Servicio Nacional de Aduana del Ecuador - SENAE"
     text = "\n\n".join([*paragraphs, signature]) + "\n"
+    big = "font-size:24px;font-weight:bold;letter-spacing:4px"
     html = (
-        "<!doctype html><html lang='es'><body style='font-family:Arial,sans-serif'>"
-        + "".join(f"<p>{escape(p)}</p>" for p in [*paragraphs, signature])
+        f"<!doctype html><html lang='{locale.value}'><body style='font-family:Arial,sans-serif'>"
+        + "".join(
+            f"<p style='{big}'>{escape(p)}</p>" if p == highlight else f"<p>{escape(p)}</p>"
+            for p in [*paragraphs, signature]
+        )
         + "</body></html>"
     )
     return OutgoingMail(to=to, subject=subject, text=text, html=html)

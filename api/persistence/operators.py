@@ -61,7 +61,11 @@ class OperatorRepository:
         return await self.by_user_id(user_id) is not None
 
     async def email_owner(self, email: str) -> OperatorRow | None:
-        statement = select(OperatorRow).where(func.lower(OperatorRow.email) == email.lower())
+        """Who holds the address: a deregistered operator holds none any more."""
+        statement = select(OperatorRow).where(
+            func.lower(OperatorRow.email) == email.lower(),
+            col(OperatorRow.deregistered_at).is_(None),
+        )
         return (await self.session.exec(statement)).first()
 
     def add(self, row: OperatorRow) -> None:

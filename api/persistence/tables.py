@@ -66,7 +66,15 @@ class OperatorRow(OperatorBase, table=True):
     __table_args__ = (
         # Case-insensitive uniqueness, enforced by the database itself.
         sa.Index("uq_operators_user_id_lower", sa.func.lower(sa.column("user_id")), unique=True),
-        sa.Index("uq_operators_email_lower", sa.func.lower(sa.column("email")), unique=True),
+        # Unique among the operators not deregistered: an approved deregistration releases the
+        # address (migration 0008).
+        sa.Index(
+            "uq_operators_email_lower",
+            sa.func.lower(sa.column("email")),
+            unique=True,
+            postgresql_where=sa.text("deregistered_at IS NULL"),
+            sqlite_where=sa.text("deregistered_at IS NULL"),
+        ),
         sa.Index("ix_operators_identification", "identification_number"),
         # Staff's DUE list: the operators whose last annual update is older than this year, in
         # registration order (api/services/annual_update.py).
@@ -112,6 +120,8 @@ class OperatorRow(OperatorBase, table=True):
     # The TOTP secret of the second factor, sealed with SECRET_KEY (api/services/second_factor.py);
     # null: signs in with the password alone.
     totp_secret: str | None = Field(default=None, max_length=255)
+    # When an approved deregistration ended this registration; its address is free again.
+    deregistered_at: datetime | None = _timestamp(nullable=True)
 
 
 class AuditEntryRow(SQLModel, table=True):

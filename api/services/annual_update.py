@@ -161,9 +161,7 @@ async def enforce_annual_update(
     now = services.clock.now()
     duty_year = year if year is not None else local(now).year
     if not duty_is_over(year=duty_year, now=now):
-        raise DomainError.single(
-            "year", ErrorCode.NOT_ALLOWED, reason=f"enero de {duty_year} no ha terminado"
-        )
+        raise DomainError.single("year", ErrorCode.DUTY_NOT_OVER, year=duty_year)
     candidates = await _covered_active(services)
     completions = await completions_of(services, [o.id for o in candidates if o.id])
     overdue = [
@@ -272,6 +270,14 @@ async def reactivate_operator(
         )
         if operator.status == OperatorStatus.ACTIVE.value:
             raise already_active
+        if operator.deregistered_at is not None:
+            # Its address may belong to another registration by now: it registers anew.
+            raise DomainError.single(
+                "userId",
+                ErrorCode.NOT_ALLOWED,
+                reason="el usuario fue dado de baja; debe registrarse de nuevo",
+                reason_en="the user was deregistered; it must register anew",
+            )
         before = Change("status", operator.status, OperatorStatus.ACTIVE.value)
         reason_before = operator.status_reason
         # Guarded by the status it was read with: of parallel reactivations exactly one writes.

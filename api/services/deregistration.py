@@ -169,6 +169,8 @@ async def decide_deregistration(
                     status_reason=f"Baja aprobada (solicitud {request_id})",
                     version=OperatorRow.version + 1,
                     updated_at=now,
+                    # The address is free for a new registration (§5.5.1).
+                    deregistered_at=now,
                 )
             )
         add_audit_entry(

@@ -12,6 +12,7 @@ from api.persistence.operators import OperatorRepository
 from api.persistence.rate_limits import Limit
 from api.persistence.tables import OperatorRow
 from api.services.container import Services
+from api.services.security_codes import refuse_without_permission
 
 # Enough for a person correcting a typo, too few to harvest which addresses are registered.
 AVAILABILITY_LIMIT = Limit("email-availability", max_events=10, window_seconds=60)
@@ -29,6 +30,9 @@ async def check_email_availability(
     services: Services, *, operator: OperatorRow, email: str
 ) -> Availability:
     assert operator.id is not None
+    # The same permission as requestSecurityCode and modify: an employee without it may not
+    # start the update (SENAE-ISEE-3-2-013).
+    refuse_without_permission(operator)
     await services.spend(AVAILABILITY_LIMIT, str(operator.id), field="email")
     address = normalize_email(
         email, check_deliverability=services.settings.email_check_deliverability
@@ -46,8 +50,8 @@ async def check_email_availability(
         operator_id=operator.id, address_key=key, ttl_seconds=RESERVATION_SECONDS
     )
     if not reserved:
-        # Held by another user checking it right now: to the caller it is simply taken.
-        return Availability(address, False, FieldError("email", ErrorCode.EMAIL_TAKEN))
+        # Held by another user checking it right now: not registered, but not free either.
+        return Availability(address, False, FieldError("email", ErrorCode.EMAIL_RESERVED))
     return Availability(address, True)
 
 

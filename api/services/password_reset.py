@@ -71,28 +71,32 @@ async def request_password_reset(
     await services.spend(REQUESTS_PER_ADDRESS, client_address)
     async with services.reading() as db:
         operator = await OperatorRepository(db).by_user_id(user_id)
-    eligible = (
-        operator is not None
-        and operator.id is not None
-        and operator.status == OperatorStatus.ACTIVE.value
-        and identifies(operator, identification)
-    )
-    operator_id = operator.id if eligible and operator and operator.id else DECOY_ID
-    address = operator.email if eligible and operator else DECOY_ADDRESS
+    recipient = operator if _may_reset(operator, identification) else None
+    operator_id = recipient.id if recipient is not None and recipient.id else DECOY_ID
+    address = recipient.email if recipient is not None else DECOY_ADDRESS
     code = generate_code()
     issued = await _issue(services, operator_id=operator_id, address=address, code=code)
-    if not issued or not eligible or operator is None:
+    if recipient is None or not issued:
         return
     mail = password_reset_mail(
         to=address,
         code=code,
         expires_at=services.clock.now() + timedelta(seconds=CODE_TTL_SECONDS),
-        user_id=operator.user_id,
+        user_id=recipient.user_id,
         locale=locale,
     )
     task = asyncio.create_task(_send(services, mail=mail, operator_id=operator_id))
     _SENDING.add(task)
     task.add_done_callback(_SENDING.discard)
+
+
+def _may_reset(operator: OperatorRow | None, identification: str) -> bool:
+    """An active operator named by its own document (or, for an employee, its company's RUC)."""
+    return (
+        operator is not None
+        and operator.status == OperatorStatus.ACTIVE.value
+        and identifies(operator, identification)
+    )
 
 
 async def _issue(services: Services, *, operator_id: int, address: str, code: str) -> bool:
@@ -164,12 +168,7 @@ async def reset_password(
     )
     if errors:
         raise DomainError(errors)  # not an attempt at the code
-    eligible = (
-        operator is not None
-        and operator.status == OperatorStatus.ACTIVE.value
-        and identifies(operator, identification)
-    )
-    if not eligible or operator is None or operator.id is None:
+    if not _may_reset(operator, identification) or operator is None or operator.id is None:
         # As for an operator whose code expired: nothing tells that this one does not exist.
         raise DomainError.single("code", ErrorCode.CODE_EXPIRED)
     expected = _code_hash(services, operator_id=operator.id, address=operator.email, code=code)

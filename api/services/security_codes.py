@@ -144,7 +144,7 @@ async def request_security_code(
     )
     if wait:
         await _give_back(services, operator_id=operator.id, address=address)
-        raise DomainError.single(None, ErrorCode.RATE_LIMITED, retry_after=wait)
+        raise DomainError.single(None, ErrorCode.CODE_RECENTLY_SENT, retry_after=wait)
     try:
         await services.mailer.send(
             security_code_mail(
@@ -157,4 +157,10 @@ async def request_security_code(
         await _give_back(services, operator_id=operator.id, address=address)
         raise
     SECURITY_CODES_SENT.inc()
+    if email_key(address) != email_key(operator.email):
+        # The reservation lasts as long as the code: a still-valid code never meets
+        # EMAIL_NOT_RESERVED.
+        await services.reservations.reserve(
+            operator_id=operator.id, address_key=email_key(address), ttl_seconds=CODE_TTL_SECONDS
+        )
     return SentCode(address=address, expires_at=expires_at)

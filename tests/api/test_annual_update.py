@@ -137,6 +137,7 @@ async def test_enforcement_refuses_to_run_before_january_is_over(
     result = run_cli(environment, "enforce-annual-update", clock=JANUARY_2027)
     assert result.returncode == 1
     assert "enero de 2027 no ha terminado" in result.stderr
+    assert "Este campo" not in result.stderr  # not a form field's message
 
 
 async def test_reminders_go_once_per_due_operator_in_january(

@@ -174,10 +174,33 @@ async def test_approval_disables_the_user_ends_its_sessions_and_mails_it(
         'mutation { login(identification: "0912345675001", userId: "USUARIO01", password: "Clave-Segura-2027") { token errors { code } } }'
     )
     assert login["login"]["errors"][0]["code"] == "ACCOUNT_DISABLED"
-    decided = [m for m in smtp.to("ana.gonzalez@correo.example") if "APROBADA" in str(m["Subject"])]
+    mails = await smtp.arrived("ana.gonzalez@correo.example", count=2)
+    decided = [m for m in mails if "APROBADA" in str(m["Subject"])]
     assert len(decided) == 1
     twice = (await api.data(APPROVE, {"id": request_id}, token=staff))["approveDeregistration"]
     assert twice["errors"] == [{"field": "requestId", "code": "ALREADY_DECIDED"}]
+
+
+async def test_an_approved_deregistration_releases_the_address_for_a_new_registration(
+    api: Api, services: Services
+) -> None:
+    token, staff = await user_and_staff(api, services)
+    request_id = (await api.data(REQUEST, {"r": "Cambio de ID. usuario"}, token=token))[
+        "requestDeregistration"
+    ]["request"]["id"]
+    assert (await api.data(APPROVE, {"id": request_id}, token=staff))["approveDeregistration"][
+        "errors"
+    ] == []
+    # §5.5.1: deregister and register anew, with the same personal address.
+    again = await make_operator(services, user_id="USUARIO02")
+    assert again.email == "ana.gonzalez@correo.example"
+    # The old registration cannot come back: its address belongs to the new one now.
+    refused = await api.data(
+        """mutation { reactivateOperator(userId: "USUARIO01", reason: "Pidió volver") {
+             errors { field code } } }""",
+        token=staff,
+    )
+    assert refused["reactivateOperator"]["errors"] == [{"field": "userId", "code": "NOT_ALLOWED"}]
 
 
 async def test_rejection_keeps_the_user_and_records_staffs_reason(

@@ -63,6 +63,20 @@ async def test_an_employee_without_permission_gets_no_security_code(
     assert smtp.messages == []
 
 
+async def test_an_employee_without_permission_cannot_check_an_address_either(
+    api: Api, services: Services
+) -> None:
+    await company(services)
+    employee = await api.login(COMPANY_RUC, "EMPLEADO01")
+    result = await api.data(
+        """mutation { checkEmailAvailability(email: "nuevo@empresa.example") {
+             available errors { field code } } }""",
+        token=employee,
+    )
+    assert result["checkEmailAvailability"]["errors"][0]["code"] == "PERMISSION_NOT_GRANTED"
+    assert result["checkEmailAvailability"]["available"] is False
+
+
 async def test_the_representative_grants_and_withdraws_the_permission(
     api: Api, services: Services, smtp: SmtpSink
 ) -> None:

@@ -200,6 +200,26 @@ async def test_another_users_address_is_not_available_in_any_case(
     assert result["errors"][0]["code"] == "EMAIL_TAKEN"
 
 
+async def test_an_address_another_user_is_checking_is_reserved_not_registered(
+    api: Api, services: Services
+) -> None:
+    _, token = await signed_in(api, services)
+    await make_operator(
+        services, user_id="OTRO02", identification="1704567898", email="otro@correo.example"
+    )
+    other = await api.login("1704567898", "OTRO02")
+    first = (await api.data(AVAILABILITY, {"e": "libre@correo.example"}, token=other))[
+        "checkEmailAvailability"
+    ]
+    assert first["available"] is True
+    result = (await api.data(AVAILABILITY, {"e": "libre@correo.example"}, token=token))[
+        "checkEmailAvailability"
+    ]
+    assert result["available"] is False
+    assert result["errors"][0]["code"] == "EMAIL_RESERVED"
+    assert "registrado" not in result["errors"][0]["message"]
+
+
 async def test_the_callers_own_address_tells_it_to_keep_the_same_email(
     api: Api, services: Services
 ) -> None:
@@ -285,8 +305,9 @@ async def test_a_new_code_within_sixty_seconds_is_refused_with_the_wait(
     result = (await api.data(REQUEST_CODE, {"e": "ana.gonzalez@correo.example"}, token=token))[
         "requestSecurityCode"
     ]
-    assert result["errors"][0]["code"] == "RATE_LIMITED"
+    assert result["errors"][0]["code"] == "CODE_RECENTLY_SENT"
     assert 0 < result["errors"][0]["retryAfterSeconds"] <= 60
+    assert "Ya le enviamos un código" in result["errors"][0]["message"]
     assert len(smtp.messages) == 1
 
 
@@ -595,3 +616,31 @@ async def test_when_mail_cannot_be_sent_no_usable_code_is_left(
 @pytest.mark.parametrize("purpose", [MODIFY_PURPOSE])
 def test_codes_are_kept_per_purpose(purpose: str, services: Services) -> None:
     assert services.keys.security_code(1, purpose).endswith(f"code:{purpose}:1")
+
+
+async def test_requesting_the_code_renews_the_reservation_for_as_long_as_the_code_lasts(
+    api: Api, services: Services, smtp: SmtpSink, environment: Environment
+) -> None:
+    operator, token = await signed_in(api, services)
+    assert operator.id is not None
+    new_address = "ana.nueva@correo.example"
+    checked = (await api.data(AVAILABILITY, {"e": new_address}, token=token))[
+        "checkEmailAvailability"
+    ]
+    assert checked["available"] is True
+    # Fourteen minutes later (the reservation's last minute), the user asks for the code.
+    client = aioredis.Redis.from_url(environment.redis_url)
+    try:
+        for key in (
+            services.keys.email_reservation(new_address),
+            services.keys.reserved_by(operator.id),
+        ):
+            await client.expire(key, 60)
+        await request_code(api, token, smtp, new_address)
+        for key in (
+            services.keys.email_reservation(new_address),
+            services.keys.reserved_by(operator.id),
+        ):
+            assert await client.ttl(key) > 890
+    finally:
+        await client.aclose()

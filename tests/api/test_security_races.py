@@ -180,7 +180,9 @@ async def test_parallel_code_requests_send_one_mail(
         )
     )
     outcomes = Counter(outcome(r["requestSecurityCode"]) for r in results)
-    assert outcomes == {"OK": 1, "RATE_LIMITED": 19}
+    # One sent; the others refused, by the resend wait or by the hourly limit they met first.
+    assert outcomes["OK"] == 1
+    assert outcomes["CODE_RECENTLY_SENT"] + outcomes["RATE_LIMITED"] == 19
     await asyncio.sleep(0.3)
     assert len(smtp.to("ana.gonzalez@correo.example")) == 1
 
@@ -197,7 +199,8 @@ async def test_a_reserved_strangers_address_gets_one_code_from_a_flood(
         *(api.data(REQUEST_CODE, {"e": victim}, token=token) for _ in range(100))
     )
     outcomes = Counter(outcome(r["requestSecurityCode"]) for r in results)
-    assert outcomes == {"OK": 1, "RATE_LIMITED": 99}
+    assert outcomes["OK"] == 1
+    assert outcomes["CODE_RECENTLY_SENT"] + outcomes["RATE_LIMITED"] == 99
     await asyncio.sleep(0.3)
     assert len(smtp.to(victim)) == 1
 

@@ -41,6 +41,7 @@ from api.domain.forms import (
     registration_type_spec,
     validate_modify_form,
 )
+from api.domain.messages import error_message
 from api.domain.vocabulary import IdentificationType, MobileCarrierCode, RegistrationTypeCode
 
 GENERAL_USER = registration_type_spec(RegistrationTypeCode.GENERAL_USER)
@@ -497,8 +498,9 @@ def test_province_must_be_in_the_catalog() -> None:
 def test_city_must_belong_to_the_chosen_province() -> None:
     errors = errors_of(valid_form(province_code="17", city_code="0901"))
     assert [(error.field, error.code) for error in errors] == [
-        ("cityCode", ErrorCode.INVALID_CHOICE)
+        ("cityCode", ErrorCode.CITY_NOT_IN_PROVINCE)
     ]
+    assert error_message(errors[0]) == "La ciudad elegida no es un cantón de la provincia elegida."
     assert codes_by_field(valid_form(province_code="17", city_code="1701")) == {}
 
 
