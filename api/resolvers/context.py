@@ -65,6 +65,13 @@ class Context:
     def is_staff(self) -> bool:
         return self.session is not None and self.session.role == Role.STAFF.value
 
+    def may_read_operator(self, user_id: str) -> bool:
+        """An operator's registration is read by the operator itself or by customs staff."""
+        session = self.session
+        if session is None:
+            return False
+        return self.is_staff or session.user_id.lower() == user_id.strip().lower()
+
     def sign_in(self, signed_in: SignedIn | None) -> None:
         """The caller, as its token was checked (the operator's row read to check it serves the
         request's resolvers too)."""

@@ -43,8 +43,7 @@ async def node(info: Info, node_id: str) -> Operator | None:
     ctx.require_credentials()
     if ctx.session is None and ctx.partner is None:
         raise as_graphql_error(DomainError.single(None, ErrorCode.UNAUTHENTICATED), ctx.locale)
-    own = ctx.session is not None and ctx.session.user_id.lower() == user_id.lower()
-    if not (own or ctx.is_staff):
+    if not ctx.may_read_operator(user_id):
         raise as_graphql_error(DomainError.single(None, ErrorCode.FORBIDDEN), ctx.locale)
     return await operator(info, user_id)
 

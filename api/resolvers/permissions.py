@@ -59,11 +59,7 @@ class IsSelfOrStaff(_CodedPermission):
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         info.context.require_credentials()
-        session = info.context.session
-        if session is None:
-            return False
-        target = str(kwargs.get("user_id", "")).strip().lower()
-        return info.context.is_staff or session.user_id.lower() == target
+        return info.context.may_read_operator(str(kwargs.get("user_id", "")))
 
 
 class IsStaff(_CodedPermission):

@@ -115,14 +115,21 @@ class SignedIn:
     operator: OperatorRow
 
 
-def session_counts(session: SessionData, operator: OperatorRow | None) -> bool:
-    """A session counts while its operator exists, is active, and has the epoch the session was
-    opened under: a password change or a disabling moved the epoch on in its own transaction."""
-    return (
-        operator is not None
-        and operator.status == OperatorStatus.ACTIVE.value
-        and operator.session_epoch == session.epoch
-    )
+async def operator_if_session_counts(
+    services: Services, session: SessionData
+) -> OperatorRow | None:
+    """The session's operator, if the session still counts: the operator exists, is active, and
+    has the epoch the session was opened under (a password change or a disabling moved it on in
+    its own transaction). The database decides; Redis only holds the sessions."""
+    async with services.reading() as db:
+        operator = await OperatorRepository(db).by_id(session.operator_id)
+    if (
+        operator is None
+        or operator.status != OperatorStatus.ACTIVE.value
+        or operator.session_epoch != session.epoch
+    ):
+        return None
+    return operator
 
 
 async def resolve_token(services: Services, token: str | None) -> SignedIn | None:
@@ -133,12 +140,10 @@ async def resolve_token(services: Services, token: str | None) -> SignedIn | Non
     session = await services.sessions.resolve(token)
     if session is None:
         return None
-    async with services.reading() as db:
-        operator = await OperatorRepository(db).by_id(session.operator_id)
-    if not session_counts(session, operator):
+    operator = await operator_if_session_counts(services, session)
+    if operator is None:
         await services.sessions.revoke(session)
         return None
-    assert operator is not None
     return SignedIn(session=session, operator=operator)
 
 
@@ -147,9 +152,7 @@ async def still_signed_in(services: Services, session: SessionData) -> bool:
     and still counts."""
     if not await services.sessions.is_active(session.token_hash):
         return False
-    async with services.reading() as db:
-        operator = await OperatorRepository(db).by_id(session.operator_id)
-    return session_counts(session, operator)
+    return await operator_if_session_counts(services, session) is not None
 
 
 async def revoke_other_sessions(
