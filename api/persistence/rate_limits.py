@@ -66,13 +66,5 @@ class RateLimiter:
         """Give back one event counted by `hit` (a reservation that turned out not to count)."""
         await self._release(keys=[self.keys.rate(limit.bucket, subject)])
 
-    async def peek(self, limit: Limit, subject: str) -> LimitState:
-        key = self.keys.rate(limit.bucket, subject)
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.get(key)
-            pipe.ttl(key)
-            count, ttl = await pipe.execute()
-        return LimitState(count=int(count or 0), retry_after=max(int(ttl), 1))
-
     async def reset(self, limit: Limit, subject: str) -> None:
         await self.redis.delete(self.keys.rate(limit.bucket, subject))

@@ -22,12 +22,28 @@ async def test_each_hit_counts_one_and_the_window_starts_with_the_first(
     assert 0 < ttl <= 60
 
 
-async def test_subjects_are_counted_apart_and_peek_does_not_count(services: Services) -> None:
+async def test_subjects_are_counted_apart(services: Services) -> None:
     await services.rate_limiter.hit(LIMIT, "subject-b")
 
-    assert (await services.rate_limiter.peek(LIMIT, "subject-b")).count == 1
-    assert (await services.rate_limiter.peek(LIMIT, "subject-c")).count == 0
+    assert (await services.rate_limiter.hit(LIMIT, "subject-c")).count == 1
     assert (await services.rate_limiter.hit(LIMIT, "subject-b")).count == 2
+
+
+async def test_a_released_event_is_given_back_and_the_count_never_goes_below_zero(
+    services: Services,
+) -> None:
+    await services.rate_limiter.hit(LIMIT, "subject-d")
+    await services.rate_limiter.hit(LIMIT, "subject-d")
+    await services.rate_limiter.release(LIMIT, "subject-d")
+    key = services.keys.rate(LIMIT.bucket, "subject-d")
+    assert await services.redis.get(key) == "1"
+    for _ in range(3):
+        await services.rate_limiter.release(LIMIT, "subject-d")
+    assert await services.redis.get(key) == "0"
+    await services.rate_limiter.release(LIMIT, "subject-never-counted")
+    assert (
+        await services.redis.get(services.keys.rate(LIMIT.bucket, "subject-never-counted")) is None
+    )
 
 
 async def test_a_counter_left_without_expiry_is_given_one_instead_of_counting_forever(
