@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from api.domain.companies import CleanCompanyData, CompanyData, validate_company_data
 from api.domain.emails import normalize_email
 from api.domain.errors import DomainError, ErrorCode, FieldError
 from api.domain.forms import NAME_MAX_LENGTH, registration_type_spec
@@ -27,8 +28,11 @@ class NewOperator:
     email: str
     password: str
     role: Role = Role.USER
+    # The company as registered with the SRI (api/domain/companies.py); only the RUC is needed.
     company_ruc: str | None = None
     company_name: str | None = None
+    legal_representative_name: str | None = None
+    legal_representative_identification: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +44,11 @@ class CleanNewOperator:
     name: str
     email: str
     role: Role
-    company_ruc: str | None
-    company_name: str | None
+    company: CleanCompanyData | None
+
+    @property
+    def company_ruc(self) -> str | None:
+        return self.company.ruc if self.company else None
 
 
 def identification_type_of(
@@ -113,14 +120,23 @@ def validate_new_operator(new: NewOperator) -> CleanNewOperator:
         )
     )
 
-    company_ruc = new.company_ruc.strip() if new.company_ruc else None
-    if company_ruc:
+    company: CleanCompanyData | None = None
+    if new.company_ruc and new.company_ruc.strip():
         try:
-            company_ruc = normalize_identification(
-                id_type=IdentificationType.RUC, number=company_ruc
+            company = validate_company_data(
+                CompanyData(
+                    ruc=new.company_ruc,
+                    name=new.company_name,
+                    legal_representative_name=new.legal_representative_name,
+                    legal_representative_identification=new.legal_representative_identification,
+                )
             )
-        except DomainError:
-            errors.append(FieldError("companyRuc", ErrorCode.INVALID_IDENTIFICATION))
+        except DomainError as error:
+            errors.extend(error.errors)
+    elif (
+        new.company_name or new.legal_representative_name or new.legal_representative_identification
+    ):
+        errors.append(FieldError("companyRuc", ErrorCode.REQUIRED))
 
     if errors:
         raise DomainError(errors)
@@ -132,6 +148,5 @@ def validate_new_operator(new: NewOperator) -> CleanNewOperator:
         name=name,
         email=email,
         role=new.role,
-        company_ruc=company_ruc,
-        company_name=normalize_name(new.company_name) if new.company_name else None,
+        company=company,
     )

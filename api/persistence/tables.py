@@ -11,8 +11,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlmodel import Column, Field, SQLModel
+from sqlalchemy.orm import relationship
+from sqlmodel import Column, Field, Relationship, SQLModel
 
+from api.domain.companies import Company, company_for
 from api.domain.vocabulary import (
     IdentificationType,
     MobileCarrierCode,
@@ -53,10 +55,31 @@ class OperatorBase(SQLModel):
     mobile_number: str | None = Field(default=None, max_length=14)
     fax: str | None = Field(default=None, max_length=14)
     email: str = Field(max_length=254)
-    # The company (representatives, employees) or entity (public officials) as registered with
-    # the SRI; shown read-only on those forms.
-    company_ruc: str | None = Field(default=None, max_length=13)
-    company_name: str | None = Field(default=None, max_length=200)
+    # The company (representatives, employees), public entity (its representatives and officials)
+    # or international organisation, as registered with the SRI: its data lives in `companies`.
+    company_ruc: str | None = Field(default=None, foreign_key="companies.ruc", max_length=13)
+
+
+class CompanyRow(SQLModel, table=True):
+    """One RUC of the SRI's registry (migration 0009): the razón social and the legal
+    representative, shared by every operator of the company."""
+
+    __tablename__ = "companies"
+    __table_args__ = (
+        sa.CheckConstraint("length(ruc) = 13", name="ck_companies_ruc_length"),
+        sa.CheckConstraint(
+            "source IN ('SRI_IMPORT', 'STAFF', 'REGISTRATION')", name="ck_companies_source"
+        ),
+    )
+
+    ruc: str = Field(primary_key=True, max_length=13)
+    # Null while only the RUC is known (given at registration, before the registry's import).
+    name: str | None = Field(default=None, max_length=300)
+    legal_representative_name: str | None = Field(default=None, max_length=150)
+    legal_representative_identification: str | None = Field(default=None, max_length=20)
+    # Who wrote the data last: the SRI registry's import, customs staff, or a registration.
+    source: str = Field(max_length=12)
+    updated_at: datetime = _timestamp()
 
 
 class OperatorRow(OperatorBase, table=True):
@@ -76,6 +99,8 @@ class OperatorRow(OperatorBase, table=True):
             sqlite_where=sa.text("deregistered_at IS NULL"),
         ),
         sa.Index("ix_operators_identification", "identification_number"),
+        # The employees and officials of a company (the agreement's signers, the SRI import).
+        sa.Index("ix_operators_company_ruc", "company_ruc"),
         # Staff's DUE list: the operators whose last annual update is older than this year, in
         # registration order (api/services/annual_update.py).
         sa.Index(
@@ -122,6 +147,30 @@ class OperatorRow(OperatorBase, table=True):
     totp_secret: str | None = Field(default=None, max_length=255)
     # When an approved deregistration ended this registration; its address is free again.
     deregistered_at: datetime | None = _timestamp(nullable=True)
+    # Loaded with the operator (one more statement per query, none when no operator read has a
+    # company; not a join, so `FOR UPDATE` on operators stays possible), read-only from here:
+    # the company is written through api/persistence/companies.py.
+    company_row: CompanyRow | None = Relationship(
+        # Given as a relationship() because the annotation is a string here (postponed
+        # annotations), which SQLModel cannot turn into the target class.
+        sa_relationship=relationship("CompanyRow", lazy="selectin", viewonly=True)
+    )
+
+    @property
+    def company(self) -> Company | None:
+        """The operator's company as its registration type shows it; None without a RUC."""
+        if self.company_ruc is None:
+            return None
+        stored = self.company_row
+        return company_for(
+            registration_type=RegistrationTypeCode(self.registration_type),
+            ruc=self.company_ruc,
+            name=stored.name if stored else None,
+            legal_representative_name=stored.legal_representative_name if stored else None,
+            legal_representative_identification=(
+                stored.legal_representative_identification if stored else None
+            ),
+        )
 
 
 class AuditEntryRow(SQLModel, table=True):

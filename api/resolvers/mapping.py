@@ -10,6 +10,7 @@ from strawberry.relay import from_base64, to_base64
 
 from api.clock import as_utc
 from api.domain.catalogs import Catalogs
+from api.domain.companies import Company as DomainCompany
 from api.domain.forms import registration_type_spec
 from api.domain.operators import senae_email
 from api.domain.vocabulary import Locale, RegistrationTypeCode
@@ -49,6 +50,19 @@ def operator_of_node_id(node_id: str) -> str | None:
     return key if type_name == OPERATOR_NODE and key else None
 
 
+def company_shape(company: DomainCompany | None) -> Company | None:
+    if company is None:
+        return None
+    return Company(
+        ruc=company.ruc,
+        name=company.name,
+        legal_representative_name=company.legal_representative_name,
+        legal_representative_identification=company.legal_representative_identification,
+        entity_name=company.entity_name,
+        organization_name=company.organization_name,
+    )
+
+
 def to_operator(row: OperatorRow, *, catalogs: Catalogs, locale: Locale) -> Operator:
     spec = registration_type_spec(RegistrationTypeCode(row.registration_type))
     country = catalogs.country(row.country_code) if row.country_code else None
@@ -78,11 +92,7 @@ def to_operator(row: OperatorRow, *, catalogs: Catalogs, locale: Locale) -> Oper
         fax=row.fax,
         email=row.email,
         senae_email=senae_email(row.user_id),
-        company=(
-            Company(ruc=row.company_ruc, name=row.company_name)
-            if row.company_ruc or row.company_name
-            else None
-        ),
+        company=company_shape(row.company) if row.company_ruc else None,
         status=OperatorStatusEnum[row.status],
         version=row.version,
         created_at=as_utc(row.created_at),

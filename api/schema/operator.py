@@ -34,11 +34,37 @@ class RegistrationTypeRef:
 
 
 @strawberry.type(
-    description="The company (representatives, employees) or entity as registered with the SRI: read-only."
+    description=(
+        "The company, public entity or international organisation as registered with the SRI "
+        "(its RUC registry): read-only on the forms of §5.4; set by customs staff or imported "
+        "from the SRI's registry."
+    )
 )
 class Company:
-    ruc: str | None = strawberry.field(description="The company's RUC.")
-    name: str | None = strawberry.field(description="The company's name.")
+    ruc: str = strawberry.field(
+        description="The company's RUC (13 digits, main establishment 001)."
+    )
+    name: str | None = strawberry.field(
+        description="Razón social as the SRI registers it; null until the registry is known."
+    )
+    legal_representative_name: str | None = strawberry.field(
+        description="The legal representative's name as the SRI registers it."
+    )
+    legal_representative_identification: str | None = strawberry.field(
+        description="The legal representative's cédula (or passport, for a foreign one)."
+    )
+    entity_name: str | None = strawberry.field(
+        description=(
+            "The public entity (form field `entityName`): the razón social, for the public "
+            "entity types; null for the others."
+        )
+    )
+    organization_name: str | None = strawberry.field(
+        description=(
+            "The international organisation (form field `organizationName`): the razón social, "
+            "for INTERNATIONAL_ORGANIZATION; null for the others."
+        )
+    )
 
 
 @strawberry.type(description="A registered user of the customs portal (an OCE, or customs staff).")

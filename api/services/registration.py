@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from api.domain.changes import Change, EventType
 from api.domain.errors import DomainError, ErrorCode, FieldError
 from api.domain.registration import NewOperator, validate_new_operator
+from api.persistence.companies import CompanyRepository
 from api.persistence.operators import Actor, OperatorRepository, record_change
 from api.persistence.tables import OperatorRow
 from api.services.container import Services
@@ -51,6 +52,11 @@ async def create_operator(
             errors.append(FieldError("email", ErrorCode.EMAIL_TAKEN))
         if errors:
             raise DomainError(errors)
+        if clean.company is not None:
+            # The data given names the company as staff know it; what is not given is kept.
+            await CompanyRepository(session).write(
+                clean.company, at=now, source="REGISTRATION", keep_missing=True
+            )
         contact = registration.contact
         row = OperatorRow(
             user_id=clean.user_id,
@@ -61,7 +67,6 @@ async def create_operator(
             name=clean.name,
             email=clean.email,
             company_ruc=clean.company_ruc,
-            company_name=clean.company_name,
             country_code=contact.country_code,
             province_code=contact.province_code,
             city_code=contact.city_code,
@@ -78,6 +83,7 @@ async def create_operator(
         repository.add(row)
         # A concurrent registration of the same user ID or e-mail loses here, on the unique index.
         await repository.flush_unique()
+        await session.refresh(row, ["company_row"])
         changes = [
             Change(name, None, value)
             for name, value in (
