@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from api.domain.certificate_holders import ACCREDITED_CA_PENS
 from api.domain.vocabulary import RegistrationTypeCode
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused in production
@@ -38,6 +39,7 @@ ORIGIN_PATTERN = re.compile(
     r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9a-f:.]+\](:[0-9]{1,5})?$"
 )
 ProxyNetwork = IPv4Network | IPv6Network
+PEN_PATTERN = re.compile(r"1\.3\.6\.1\.4\.1\.[0-9]{1,9}")
 
 
 def _comma_separated(value: object) -> object:
@@ -79,6 +81,11 @@ class Settings(BaseSettings):
     # PEM certificates of the certification authorities whose signatures are accepted for the
     # electronic-channels agreement (Ecuador's accredited CAs in production).
     signature_ca_dir: Path | None = None
+    # The private enterprise numbers (PEN) of the CAs whose certificates name their holder in
+    # private extensions (PEN.3.1 cédula, PEN.3.11 RUC) and mark its kind in their policies:
+    # comma-separated; default the accredited CAs FirmaEC's library knows
+    # (api/domain/certificate_holders.py). The subject layout is read for every CA.
+    signature_ca_pens: Annotated[tuple[str, ...], NoDecode] = ACCREDITED_CA_PENS
     # The registration types the yearly duty covers (comma-separated codes; default: all seven).
     annual_update_types: Annotated[frozenset[RegistrationTypeCode], NoDecode] = frozenset(
         RegistrationTypeCode
@@ -157,6 +164,16 @@ class Settings(BaseSettings):
         if value and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("use redis://host:port/db")
         return value or None
+
+    @field_validator("signature_ca_pens", mode="before")
+    @classmethod
+    def _private_enterprise_numbers(cls, value: object) -> object:
+        value = _comma_separated(value)
+        if isinstance(value, tuple):
+            for pen in value:
+                if not PEN_PATTERN.fullmatch(str(pen)):
+                    raise ValueError(f"{pen!r} is not a PEN (e.g. 1.3.6.1.4.1.37746)")
+        return value
 
     @field_validator("annual_update_types", mode="before")
     @classmethod

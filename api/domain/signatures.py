@@ -22,8 +22,17 @@ The checks run in this order, and the first failure is the answer (one error, on
    certificate in the PEM. A CA certificate in the path that has expired also lands here.
 5. Key usage — CERTIFICATE_NOT_FOR_SIGNING on "certificate": a keyUsage extension, when present,
    asserts digitalSignature or nonRepudiation (contentCommitment).
-6. Identity — SIGNER_MISMATCH on "certificate": the subject's serialNumber names the user
-   (`serial_number_names_user`).
+6. Identity — SIGNER_MISMATCH on "certificate": the certificate's holder, read in either layout
+   of Ecuador's CAs (`api.domain.certificate_holders`), may sign for the user
+   (`api.domain.signing_rights.signing_capacity`): the user itself, or, for a company registered
+   with its RUC, a legal representative or member of that company, or its registered legal
+   representative.
+
+The text that is signed: the exact UTF-8 bytes of the agreement, or their CRLF-canonical form (every
+line end CR LF). Signing tools canonicalise text unless told to sign binary content (OpenSSL's
+`cms -sign` without `-binary`, `cryptography`'s PKCS#7 builder without `Binary`, S/MIME text
+mode), and OpenSSL's own verifier accepts both forms; so does this one. Both forms say the same
+words, so accepting either binds the user to the same text.
 
 Why this order: what can be checked from the request alone comes first, and the cheapest proof
 that the bytes were tampered with or belong to someone else (1, 2) outranks facts about the
@@ -75,7 +84,15 @@ from cryptography.x509.verification import (
     VerificationError,
 )
 
+from api.domain.certificate_holders import (
+    ACCREDITED_CA_PENS,
+    CertificateHolder,
+    CertificationAuthority,
+    configured_authorities,
+    read_certificate_holder,
+)
 from api.domain.errors import DomainError, ErrorCode
+from api.domain.signing_rights import SigningCapacity, SigningParty, signing_capacity
 
 SIGNATURE_FIELD: Final = "signature"
 CERTIFICATE_FIELD: Final = "certificate"
@@ -100,14 +117,8 @@ _ECDSA: Final = "ecdsa"
 
 _PEM_ARMOR: Final = re.compile(r"-----(?:BEGIN|END) [A-Z0-9 ]{1,40}-----")
 _WHITESPACE: Final = re.compile(r"\s+")
-# ETSI EN 319 412-1 §5.1.3 semantics identifier: type (IDC, PAS, PNO, TIN, ...), country, "-".
-_ETSI_PREFIX: Final = re.compile(r"^[A-Za-z]{3}[A-Za-z]{2}-")
-_NOT_DIGIT: Final = re.compile(r"[^0-9]")
-_IDENTIFICATION_SEPARATORS: Final = re.compile(r"[\s\-]+")
-_ASCII_ALPHANUMERIC: Final = re.compile(r"[A-Za-z0-9]+")
-_CEDULA_LENGTH: Final = 10
-_RUC_LENGTH: Final = 13
-_MAIN_ESTABLISHMENT: Final = "001"
+_LINE_END: Final = re.compile(r"\r?\n")
+_DEFAULT_AUTHORITIES: Final = configured_authorities(ACCREDITED_CA_PENS)
 
 # RFC 4514 names for the evidence: cryptography prints serialNumber as its dotted OID otherwise.
 _NAME_OVERRIDES: Final = {NameOID.SERIAL_NUMBER: "serialNumber"}
@@ -122,13 +133,19 @@ class SignatureEvidence:
     subject: str
     """RFC 4514 string of the certificate's subject."""
     subject_serial_number: str | None
-    """The subject's serialNumber attribute (OID 2.5.4.5) that named the user."""
+    """The subject's serialNumber attribute (OID 2.5.4.5) as written, when it has one."""
     issuer: str
     """RFC 4514 string of the certificate's issuer."""
     not_before: datetime
     not_after: datetime
     signed_at: datetime | None
     """The signingTime signed attribute, when the signature carries one."""
+    holder: CertificateHolder
+    """Who signed, as the certificate names the holder."""
+    capacity: SigningCapacity
+    """In what capacity the holder signed for the user."""
+    line_ends: str
+    """"AS_SERVED" when the exact text was signed, "CRLF" for its CRLF-canonical form."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +185,8 @@ class _Certificate:
     not_before: datetime
     not_after: datetime
     allows_signing: bool
-    serial_numbers: tuple[str, ...]
+    subject_serial_number: str | None
+    holder: CertificateHolder
     subject: str
     issuer: str
     sha256: str
@@ -181,19 +199,23 @@ def verify_agreement_signature(
     certificate_pem: str,
     trust_anchors: Sequence[bytes],
     now: datetime,
-    identification: str,
+    party: SigningParty,
+    authorities: Sequence[CertificationAuthority] = _DEFAULT_AUTHORITIES,
 ) -> SignatureEvidence:
-    """Verify that `signature_b64` is the user's signature of `text`; see the module docstring
-    for the checks and their order. `trust_anchors` are CA certificates (PEM or DER); `now` is
-    an aware instant (a naive one is read as UTC); `identification` is the user's cédula, RUC or
-    passport number as registered."""
+    """Verify that `signature_b64` is a signature of `text` binding `party`; see the module
+    docstring for the checks and their order. `trust_anchors` are CA certificates (PEM or DER);
+    `now` is an aware instant (a naive one is read as UTC); `party` is the user the agreement
+    binds; `authorities` the CAs whose extension layout and kinds are read (the configured PENs,
+    `configured_authorities`)."""
     moment = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
     content = _text_bytes(text)
     signed_data = _parse_signed_data(signature_b64)
-    certificate, extra_certificates = _parse_certificate(certificate_pem)
+    certificate, extra_certificates = _parse_certificate(certificate_pem, authorities)
 
     signer = _signer_of(signed_data, certificate)
-    _verify_signature(content=content, signed_data=signed_data, signer=signer, cert=certificate)
+    line_ends = _verify_either_form(
+        content=content, signed_data=signed_data, signer=signer, cert=certificate
+    )
 
     if not certificate.not_before <= moment <= certificate.not_after:
         raise DomainError.single(CERTIFICATE_FIELD, ErrorCode.CERTIFICATE_EXPIRED)
@@ -207,48 +229,22 @@ def verify_agreement_signature(
         raise DomainError.single(CERTIFICATE_FIELD, ErrorCode.UNTRUSTED_CERTIFICATE)
     if not certificate.allows_signing:
         raise DomainError.single(CERTIFICATE_FIELD, ErrorCode.CERTIFICATE_NOT_FOR_SIGNING)
-    matching = [
-        value
-        for value in certificate.serial_numbers
-        if serial_number_names_user(serial_number=value, identification=identification)
-    ]
-    if not matching:
+    capacity = signing_capacity(holder=certificate.holder, party=party)
+    if capacity is None:
         raise DomainError.single(CERTIFICATE_FIELD, ErrorCode.SIGNER_MISMATCH)
 
     return SignatureEvidence(
         certificate_sha256=certificate.sha256,
         subject=certificate.subject,
-        subject_serial_number=matching[0],
+        subject_serial_number=certificate.subject_serial_number,
         issuer=certificate.issuer,
         not_before=certificate.not_before,
         not_after=certificate.not_after,
         signed_at=signer.signing_time,
+        holder=certificate.holder,
+        capacity=capacity,
+        line_ends=line_ends,
     )
-
-
-def serial_number_names_user(*, serial_number: str, identification: str) -> bool:
-    """Whether a certificate subject's serialNumber names the user with this identification.
-
-    Ecuadorian CAs (Banco Central, Security Data, ANF) put the cédula in serialNumber, sometimes
-    after an ETSI semantics prefix ("IDCEC-0912345675", "PNOEC-…"), and some put the RUC. A
-    natural person's RUC is its cédula followed by the main establishment "001", so:
-    - a user registered with a cédula is named by that cédula or by the RUC cédula + "001";
-    - a user registered with a RUC is named by that RUC or by its first ten digits;
-    - a user registered with a passport is named by that passport number (letters and digits,
-      case-insensitive, after the ETSI prefix, e.g. "PASEC-…").
-    """
-    own = _IDENTIFICATION_SEPARATORS.sub("", identification)
-    if not own.isascii():
-        return False
-    named = _ETSI_PREFIX.sub("", serial_number.strip(), count=1)
-    if own.isdigit() and len(own) in (_CEDULA_LENGTH, _RUC_LENGTH):
-        digits = _NOT_DIGIT.sub("", named)
-        if len(own) == _CEDULA_LENGTH:
-            return digits in (own, own + _MAIN_ESTABLISHMENT)
-        return digits in (own, own[:_CEDULA_LENGTH])
-    passport = _ASCII_ALPHANUMERIC.fullmatch(own)
-    # ASCII only: `str.upper` turns some non-ASCII letters into ASCII ones ("ı" -> "I").
-    return passport is not None and named.isascii() and named.upper() == own.upper()
 
 
 # --- 1. Parsing ----------------------------------------------------------------------------------
@@ -396,19 +392,23 @@ def _optional_str(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _parse_certificate(certificate_pem: str) -> tuple[_Certificate, list[x509.Certificate]]:
+def _parse_certificate(
+    certificate_pem: str, authorities: Sequence[CertificationAuthority]
+) -> tuple[_Certificate, list[x509.Certificate]]:
     """The signer certificate (the first PEM block) and any further blocks, offered to the path
     builder as intermediates."""
     if len(certificate_pem) > MAX_CERTIFICATE_CHARS:
         raise _bad_signature()
     try:
         loaded = x509.load_pem_x509_certificates(certificate_pem.encode("utf-8"))
-        return _read_certificate(loaded[0]), loaded[1:MAX_INTERMEDIATES]
+        return _read_certificate(loaded[0], authorities), loaded[1:MAX_INTERMEDIATES]
     except Exception:  # cryptography reads extensions and names lazily; any failure = unreadable
         raise _bad_signature() from None
 
 
-def _read_certificate(certificate: x509.Certificate) -> _Certificate:
+def _read_certificate(
+    certificate: x509.Certificate, authorities: Sequence[CertificationAuthority]
+) -> _Certificate:
     extensions = certificate.extensions
     try:
         key_identifier = extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
@@ -433,11 +433,15 @@ def _read_certificate(certificate: x509.Certificate) -> _Certificate:
         not_before=certificate.not_valid_before_utc,
         not_after=certificate.not_valid_after_utc,
         allows_signing=allows_signing,
-        serial_numbers=tuple(
-            attribute.value
-            for attribute in certificate.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
-            if isinstance(attribute.value, str)
+        subject_serial_number=next(
+            (
+                attribute.value
+                for attribute in certificate.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
+                if isinstance(attribute.value, str)
+            ),
+            None,
         ),
+        holder=read_certificate_holder(certificate, authorities=authorities),
         subject=certificate.subject.rfc4514_string(_NAME_OVERRIDES),
         issuer=certificate.issuer.rfc4514_string(_NAME_OVERRIDES),
         sha256=certificate.fingerprint(hashes.SHA256()).hex(),
@@ -470,6 +474,26 @@ def _same_name(first: bytes | None, second: bytes) -> bool:
         return bool(asn1_x509.Name.load(first) == asn1_x509.Name.load(second))
     except Exception:  # an unreadable name names nobody
         return False
+
+
+def crlf_canonical(content: bytes) -> bytes:
+    """The S/MIME canonical form of a text (RFC 5751 §3.1.1): every line end CR LF."""
+    return _LINE_END.sub("\r\n", content.decode("utf-8")).encode("utf-8")
+
+
+def _verify_either_form(
+    *, content: bytes, signed_data: _SignedData, signer: _SignerInfo, cert: _Certificate
+) -> str:
+    """The form of the text the signature covers: "AS_SERVED" or "CRLF"."""
+    try:
+        _verify_signature(content=content, signed_data=signed_data, signer=signer, cert=cert)
+        return "AS_SERVED"
+    except DomainError:
+        canonical = crlf_canonical(content)
+        if canonical == content:
+            raise
+    _verify_signature(content=canonical, signed_data=signed_data, signer=signer, cert=cert)
+    return "CRLF"
 
 
 def _verify_signature(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import col
 
+from api.domain.certificate_holders import configured_authorities
 from api.domain.changes import Change, EventType
 from api.domain.errors import DomainError, ErrorCode
 from api.domain.lifecycle import (
@@ -18,7 +19,8 @@ from api.domain.lifecycle import (
     completed_year,
     next_agreement_version,
 )
-from api.domain.signatures import verify_agreement_signature
+from api.domain.signatures import SignatureEvidence, verify_agreement_signature
+from api.domain.signing_rights import SigningParty
 from api.persistence.lifecycle import AgreementRepository, AnnualUpdateRepository
 from api.persistence.operators import Actor, OperatorRepository, record_change
 from api.persistence.tables import AgreementSignatureRow, AgreementVersionRow, OperatorRow
@@ -26,6 +28,8 @@ from api.persistence.trust_store import load_trust_anchors
 from api.services.container import Services
 
 SIGN_OPERATION = "SIGN_AGREEMENT"
+# The change of a signature's history entry that carries who signed (`signer_evidence`).
+SIGNER_FIELD = "signer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,36 @@ async def publish_agreement(
     return row
 
 
+def signing_party(operator: OperatorRow) -> SigningParty:
+    """The operator as the signing rule sees it: its identification and, for the company types,
+    the company's RUC and legal representative as the SRI registers them."""
+    company = operator.company
+    return SigningParty(
+        identification=operator.identification_number,
+        company_ruc=company.ruc if company is not None else None,
+        legal_representative_cedula=(
+            company.legal_representative_identification if company is not None else None
+        ),
+    )
+
+
+def signer_evidence(evidence: SignatureEvidence) -> dict[str, str | None]:
+    """Who signed, kept in the signature's history entry (`HistoryEntry.signer`)."""
+    holder = evidence.holder
+    return {
+        "identification": holder.identification,
+        "name": holder.name,
+        "position": holder.position,
+        "companyRuc": holder.company_ruc,
+        "companyName": holder.company_name,
+        "certificateKind": holder.kind.value,
+        "certificationAuthority": holder.certification_authority,
+        "layout": holder.layout.value,
+        "capacity": evidence.capacity.value,
+        "lineEnds": evidence.line_ends,
+    }
+
+
 def _trust_anchors(services: Services) -> tuple[bytes, ...]:
     directory = services.settings.signature_ca_dir
     return load_trust_anchors(directory) if directory is not None else ()
@@ -85,7 +119,8 @@ async def sign_agreement(
         certificate_pem=certificate,
         trust_anchors=_trust_anchors(services),
         now=now,
-        identification=operator.identification_number,
+        party=signing_party(operator),
+        authorities=configured_authorities(services.settings.signature_ca_pens),
     )
     if not agreement_pending(
         signed_version=operator.agreement_version,
@@ -117,6 +152,7 @@ async def sign_agreement(
         changes = [
             Change("agreementVersion", operator.agreement_version, current.version),
             Change("certificateSha256", None, evidence.certificate_sha256),
+            Change(SIGNER_FIELD, None, signer_evidence(evidence)),
         ]
         if year is not None and await AnnualUpdateRepository(session).record_completion(
             operator_id=operator_id, year=year, at=now

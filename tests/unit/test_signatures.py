@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,14 +20,28 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.domain.errors import DomainError, ErrorCode, FieldError
-from api.domain.signatures import (
-    SignatureEvidence,
-    serial_number_names_user,
-    verify_agreement_signature,
+from api.domain.certificate_holders import (
+    ACCREDITED_CA_PENS,
+    CertificateKind,
+    CertificateLayout,
+    CertificationAuthority,
+    configured_authorities,
 )
+from api.domain.errors import DomainError, ErrorCode, FieldError
+from api.domain.signatures import SignatureEvidence, crlf_canonical, verify_agreement_signature
+from api.domain.signing_rights import SigningCapacity, SigningParty, identification_names_user
 from api.persistence.trust_store import load_trust_anchors
-from tests.support.pki import KeyType, TestCA, TestSigner, make_ca
+from tests.support.pki import (
+    COMPANY_MEMBER_POLICY,
+    LEGAL_REPRESENTATIVE_POLICY,
+    NATURAL_PERSON_POLICY,
+    Holder,
+    KeyType,
+    Layout,
+    TestCA,
+    TestSigner,
+    make_ca,
+)
 
 TEXT = (
     "CONVENIO PARA LA UTILIZACIÓN DE CANALES ELECTRÓNICOS O TECNOLÓGICOS DEL SENAE\n\n"
@@ -60,6 +75,8 @@ def _verify(
     anchors: tuple[bytes, ...] | None = None,
     now: datetime = NOW,
     identification: str = CEDULA,
+    party: SigningParty | None = None,
+    authorities: tuple[CertificationAuthority, ...] | None = None,
 ) -> SignatureEvidence:
     signer = signer or _signer()
     return verify_agreement_signature(
@@ -68,7 +85,10 @@ def _verify(
         certificate_pem=signer.certificate_pem if certificate is None else certificate,
         trust_anchors=_anchors() if anchors is None else anchors,
         now=now,
-        identification=identification,
+        party=party or SigningParty(identification=identification),
+        authorities=configured_authorities(ACCREDITED_CA_PENS)
+        if authorities is None
+        else authorities,
     )
 
 
@@ -167,6 +187,48 @@ def test_signer_identified_by_subject_key_identifier_is_accepted() -> None:
     key_id = signer.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
     sid = cms.SignerIdentifier({"subject_key_identifier": key_id.value.digest})
     assert _verify(signature=_with_signer_id(signer.sign(TEXT), sid))
+
+
+# --- Text mode: the CRLF-canonical form of the text -----------------------------------------------
+
+
+def test_signature_in_smime_text_mode_with_crlf_line_ends_is_accepted() -> None:
+    # cryptography's PKCS#7 builder without `Binary` signs the text with CR LF line ends.
+    evidence = _verify(signature=_signer().sign(TEXT, binary=False))
+    assert evidence.line_ends == "CRLF"
+    assert _verify().line_ends == "AS_SERVED"
+
+
+def test_signature_made_by_openssl_cms_sign_with_its_defaults_is_accepted() -> None:
+    evidence = _verify(signature=_signer().sign_with_openssl(TEXT))
+    assert evidence.line_ends == "CRLF"
+    assert evidence.holder.identification == CEDULA
+
+
+def test_signature_made_by_openssl_cms_sign_binary_is_accepted_as_served() -> None:
+    signature = _signer().sign_with_openssl(TEXT, extra_arguments=("-binary",))
+    assert _verify(signature=signature).line_ends == "AS_SERVED"
+
+
+def test_text_mode_signature_without_signed_attributes_is_accepted() -> None:
+    signature = _signer().sign(TEXT, binary=False, signed_attributes=False)
+    assert _verify(signature=signature).line_ends == "CRLF"
+
+
+def test_text_mode_signature_of_another_text_is_refused() -> None:
+    signature = _signer().sign(TEXT.replace("PRIMERA", "SEGUNDA"), binary=False)
+    assert _refusal(signature=signature) == BAD_SIGNATURE
+
+
+def test_a_text_served_with_crlf_is_signed_as_is_in_either_mode() -> None:
+    served = TEXT.replace("\n", "\r\n")
+    for signature in (_signer().sign(served), _signer().sign(served, binary=False)):
+        assert _verify(text=served, signature=signature).line_ends == "AS_SERVED"
+
+
+def test_crlf_canonical_form_ends_every_line_with_cr_lf() -> None:
+    assert crlf_canonical(b"a\nb\r\nc\n") == b"a\r\nb\r\nc\r\n"
+    assert crlf_canonical("sin fin de línea".encode()) == "sin fin de línea".encode()
 
 
 # --- BAD_SIGNATURE -------------------------------------------------------------------------------
@@ -420,10 +482,66 @@ def test_cedula_and_natural_person_ruc_name_the_same_user(
 def test_serial_number_names_the_user_by_cedula_or_ruc(
     serial_number: str, identification: str, names: bool
 ) -> None:
-    assert (
-        serial_number_names_user(serial_number=serial_number, identification=identification)
-        is names
+    assert identification_names_user(named=serial_number, identification=identification) is names
+
+
+# --- Companies: who signs for whom ----------------------------------------------------------------
+
+COMPANY_RUC = "1790123456001"
+REPRESENTATIVE = Holder(
+    cedula="1710034065",
+    given_names="MARIA JOSE",
+    first_surname="ANDRADE",
+    second_surname="PAZ",
+    position="GERENTE GENERAL",
+    company_ruc=COMPANY_RUC,
+    company_name="IMPORTADORA ANDINA S.A.",
+)
+COMPANY = SigningParty(
+    identification=COMPANY_RUC, company_ruc=COMPANY_RUC, legal_representative_cedula="1710034065"
+)
+
+
+@pytest.mark.parametrize("layout", ["subject", "extensions"])
+@pytest.mark.parametrize(
+    ("policy", "kind"),
+    [
+        (LEGAL_REPRESENTATIVE_POLICY, CertificateKind.LEGAL_REPRESENTATIVE),
+        (COMPANY_MEMBER_POLICY, CertificateKind.COMPANY_MEMBER),
+    ],
+)
+def test_a_company_signs_with_its_legal_representatives_or_members_token(
+    layout: Layout, policy: str, kind: CertificateKind
+) -> None:
+    signer = _ca().issue_holder(REPRESENTATIVE, layout=layout, kind_policy=policy)
+    evidence = _verify(signer=signer, party=COMPANY)
+    assert evidence.capacity is SigningCapacity.FOR_ORGANIZATION
+    assert evidence.holder.kind is kind
+    assert evidence.holder.layout is CertificateLayout(layout.upper())
+    assert evidence.holder.company_ruc == COMPANY_RUC
+
+
+def test_a_company_certificate_with_another_ruc_is_refused() -> None:
+    other = replace(REPRESENTATIVE, company_ruc="0990017514001")
+    signer = _ca().issue_holder(other, kind_policy=LEGAL_REPRESENTATIVE_POLICY)
+    assert _refusal(signer=signer, party=COMPANY) == MISMATCH
+
+
+def test_the_registered_legal_representative_signs_for_the_company_as_a_natural_person() -> None:
+    person = replace(REPRESENTATIVE, position=None, company_ruc=None, company_name=None)
+    signer = _ca().issue_holder(person, kind_policy=NATURAL_PERSON_POLICY)
+    evidence = _verify(signer=signer, party=COMPANY)
+    assert evidence.capacity is SigningCapacity.REGISTERED_LEGAL_REPRESENTATIVE
+
+
+def test_an_extension_layout_certificate_of_a_pen_not_configured_names_nobody() -> None:
+    signer = _ca().issue_holder(
+        REPRESENTATIVE, layout="extensions", pen="1.3.6.1.4.1.99999", kind_policy="2.3.1"
     )
+    assert _refusal(signer=signer, party=COMPANY) == MISMATCH
+    pens = configured_authorities((*ACCREDITED_CA_PENS, "1.3.6.1.4.1.99999"))
+    evidence = _verify(signer=signer, party=COMPANY, authorities=pens)
+    assert evidence.capacity is SigningCapacity.FOR_ORGANIZATION
 
 
 # --- The order of the checks ---------------------------------------------------------------------
