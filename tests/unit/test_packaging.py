@@ -31,6 +31,9 @@ def test_the_wheel_holds_the_api_package_alone_and_runs_installed(tmp_path: Path
         "api/domain/data/common_passwords.txt",
         "api/persistence/migrations/env.py",
         "api/persistence/migrations/versions/0001_initial.py",
+        "api/static/graphiql/vendor/assets.json",
+        "api/static/graphiql/vendor/graphiql@3.8.3/graphiql.min.js",
+        "api/static/graphiql/start.js",
     ):
         assert needed in names, needed
     installed = tmp_path / "site"
