@@ -51,6 +51,13 @@ class OperatorRepository:
         """Read the row again from the database, not from the session's identity map."""
         return await self.session.get(OperatorRow, operator_id, populate_existing=True)
 
+    async def lock(self, operator_id: int) -> OperatorRow | None:
+        """Read the row again under a row lock (`FOR UPDATE`), held until the transaction ends:
+        writers that decide from its current state take turns."""
+        return await self.session.get(
+            OperatorRow, operator_id, with_for_update=True, populate_existing=True
+        )
+
     async def by_user_id(self, user_id: str) -> OperatorRow | None:
         statement = select(OperatorRow).where(
             func.lower(OperatorRow.user_id) == user_id.strip().lower()

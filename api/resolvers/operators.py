@@ -6,6 +6,7 @@ from api.clock import as_utc
 from api.domain.errors import DomainError, ErrorCode
 from api.persistence.operators import OperatorRepository
 from api.persistence.tables import AuditEntryRow
+from api.resolvers.agreement_signers import agreement_signer
 from api.resolvers.context import Info
 from api.resolvers.errors import as_graphql_error
 from api.resolvers.mapping import operator_of_node_id, page_info, to_operator
@@ -83,6 +84,7 @@ def _history_entry(row: AuditEntryRow) -> HistoryEntry:
             )
             for change in row.changes
         ],
+        signer=agreement_signer(operation=row.operation, changes=row.changes),
     )
 
 

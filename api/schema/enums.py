@@ -13,10 +13,12 @@ from typing import Any
 import strawberry
 
 from api.domain import messages
+from api.domain.certificate_holders import CertificateKind, CertificateLayout
 from api.domain.changes import EventType
 from api.domain.errors import ErrorCode, FieldError
 from api.domain.forms import FieldKind
 from api.domain.lifecycle import AnnualUpdateStatus, DeregistrationStatus
+from api.domain.signing_rights import SigningCapacity
 from api.domain.vocabulary import (
     IdentificationType,
     MobileCarrierCode,
@@ -158,5 +160,53 @@ OperatorEventTypeEnum = mirror(
         "DEREGISTRATION_DECIDED": "A deregistration request was approved, rejected or withdrawn.",
         "OPERATOR_DISABLED": "The user ID was disabled (deregistration, yearly update).",
         "OPERATOR_REACTIVATED": "Staff enabled the user ID again.",
+    },
+)
+
+
+CertificateKindEnum = mirror(
+    CertificateKind,
+    name="CertificateKind",
+    description=(
+        "What the certification authority certifies about the holder, read from the "
+        "certificate's policies (each accredited CA numbers its kinds its own way)."
+    ),
+    values={
+        "NATURAL_PERSON": "Persona natural: the person alone.",
+        "LEGAL_REPRESENTATIVE": "Representante legal: the person as its company's legal representative.",
+        "COMPANY_MEMBER": "Miembro de empresa: the person as a member of its company.",
+        "LEGAL_ENTITY": (
+            "Persona jurídica (older certificates): a person acting for its company, with the "
+            "company's RUC."
+        ),
+        "PUBLIC_OFFICIAL": "Funcionario público: a person acting for a public institution.",
+        "ELECTRONIC_SEAL": "Sello electrónico or time stamping: no person's key.",
+        "UNSPECIFIED": "No policy of a known CA: taken only as the person its cédula names.",
+    },
+)
+
+CertificateLayoutEnum = mirror(
+    CertificateLayout,
+    name="CertificateLayout",
+    description="Where the certificate names its holder.",
+    values={
+        "SUBJECT": "The subject's attributes (resolution ARCOTEL-2024-0176).",
+        "EXTENSIONS": "The CA's private extensions (PEN.3.1 cédula, PEN.3.11 RUC, ...).",
+    },
+)
+
+SigningCapacityEnum = mirror(
+    SigningCapacity,
+    name="SigningCapacity",
+    description="In what capacity the certificate's holder signed for the operator.",
+    values={
+        "HOLDER_ITSELF": "The certificate names the operator itself (cédula, RUC or passport).",
+        "FOR_ORGANIZATION": (
+            "A legal representative's or company member's certificate naming the RUC the "
+            "operator is registered with."
+        ),
+        "REGISTERED_LEGAL_REPRESENTATIVE": (
+            "A natural-person certificate of the legal representative registered for the company."
+        ),
     },
 )

@@ -7,6 +7,8 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
+from api.schema.agreement_signer import AgreementSigner
+
 
 @strawberry.type(description="One field a change touched.")
 class FieldChange:
@@ -40,6 +42,13 @@ class HistoryEntry:
     actor: ChangeActor = strawberry.field(description="Who.")
     operation: str = strawberry.field(description="What: REGISTER, MODIFY, ...")
     changes: list[FieldChange] = strawberry.field(description="The fields changed, old and new.")
+    signer: AgreementSigner | None = strawberry.field(
+        default=None,
+        description=(
+            "For a SIGN_AGREEMENT entry: who signed, as the signing certificate names the holder "
+            "(cédula, name, position, company RUC, kind, certification authority)."
+        ),
+    )
 
 
 @strawberry.type(description="An entry with its cursor.")

@@ -133,6 +133,17 @@ async def sign_agreement(
 
     year = completed_year(last_update_at=operator.last_update_at, signed_at=now)
     async with services.transaction() as session:
+        # Parallel signatures of one pending agreement: the row lock lets one through; the
+        # others then find it signed and change nothing.
+        locked = await OperatorRepository(session).lock(operator_id)
+        assert locked is not None
+        if not agreement_pending(
+            signed_version=locked.agreement_version,
+            signed_at=locked.agreement_signed_at,
+            current_version=current.version,
+            last_update_at=locked.last_update_at,
+        ):
+            return Signed(operator=locked, already_signed=True, completed_year=None)
         session.add(
             AgreementSignatureRow(
                 operator_id=operator_id,
