@@ -26,6 +26,7 @@ import yaml
 
 from api.__main__ import build_parser
 from api.settings import Environment, Settings, production_gaps
+from tests.deploy.discovery import discovery_server
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy" / "kubernetes"
@@ -491,3 +492,45 @@ def test_the_rollout_stops_before_the_deployments_when_the_migration_failed(
         ["apply", "-k", str(DEPLOY / "overlays" / "production"), "-l", f"{COMPONENT}=migration"]
     ]
     assert any("logs" in call for call in calls)
+
+
+@pytest.fixture(scope="module")
+def api_server() -> Iterator[str]:
+    with discovery_server() as url:
+        yield url
+
+
+def selected_by_kubectl(api_server: str, overlay: str, selector: str) -> list[str]:
+    """What `kubectl apply -k OVERLAY -l SELECTOR` would send, as rollout.sh calls it."""
+    return subprocess.run(
+        [
+            kubectl(),
+            "--kubeconfig=/dev/null",
+            f"--server={api_server}",
+            "apply",
+            "-k",
+            DEPLOY / "overlays" / overlay,
+            "-l",
+            selector,
+            "--dry-run=client",
+            "--validate=false",
+            "--output=name",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout.split()
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_kubectl_applies_the_migration_job_alone_then_everything_else(
+    api_server: str, overlay: str
+) -> None:
+    first = selected_by_kubectl(api_server, overlay, f"{COMPONENT}=migration")
+    rest = selected_by_kubectl(api_server, overlay, f"{COMPONENT}!=migration")
+
+    assert first == ["job.batch/ecuapass-migrate"]
+    assert len(rest) == len(rendered(overlay)) - 1
+    assert "job.batch/ecuapass-migrate" not in rest
+    assert {"deployment.apps/ecuapass-api", "deployment.apps/ecuapass-relay"} <= set(rest)
