@@ -67,6 +67,7 @@ def serve(args: argparse.Namespace) -> int:
         ws="websockets-sansio",
         ws_max_size=settings.max_request_body_bytes,
         limit_concurrency=settings.max_concurrent_connections,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
         proxy_headers=False,
     )
     return 0

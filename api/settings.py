@@ -48,6 +48,15 @@ def _comma_separated(value: object) -> object:
     return value
 
 
+def _host_and_port(item: object) -> object:
+    if not isinstance(item, str):
+        return item
+    host, colon, port = item.rpartition(":")
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{item!r} is not host:port (e.g. sentinel-0:26379)")
+    return host.strip("[]"), int(port)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore", frozen=True)
 
@@ -64,6 +73,13 @@ class Settings(BaseSettings):
     redis_key_prefix: str = "ecuapass:"
     # Redis connections each process may open; a request beyond them waits up to 2 s for one.
     redis_pool_size: Annotated[int, Field(ge=1, le=10_000)] = 50
+    # Redis behind Sentinel (comma-separated host:port of the Sentinels): the master is whoever
+    # they name for REDIS_SENTINEL_MASTER, asked again after a failover. REDIS_URL is then
+    # optional and gives only the master's user, password and database number.
+    redis_sentinels: Annotated[tuple[tuple[str, int], ...], NoDecode] = ()
+    redis_sentinel_master: str | None = None
+    # The Sentinels' own password (`requirepass` in sentinel.conf), when they have one.
+    redis_sentinel_password: str | None = None
     smtp_host: str | None = None
     smtp_port: Annotated[int, Field(ge=1, le=65535)] = 25
     smtp_username: str | None = None
@@ -129,6 +145,11 @@ class Settings(BaseSettings):
     # Connections and requests one process serves at once; beyond them uvicorn answers 503
     # (a flood of idle or slow connections cannot take the process's memory).
     max_concurrent_connections: Annotated[int, Field(ge=10)] = 1000
+    # On SIGTERM the process stops accepting, closes subscriptions with 1012 (service restart:
+    # clients reconnect elsewhere and resume with `after`) and gives requests in flight this
+    # long to finish; then it cancels them and exits. Keep it below the orchestrator's kill
+    # deadline (Kubernetes' terminationGracePeriodSeconds, 30 s by default).
+    shutdown_grace_seconds: Annotated[int, Field(ge=1, le=3600)] = 20
     # Origins whose pages may call the API from a browser (CORS) and open its WebSocket
     # (comma-separated, e.g. "https://portal.aduana.gob.ec"; "*" for any). None by default.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
@@ -164,6 +185,14 @@ class Settings(BaseSettings):
         if value and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("use redis://host:port/db")
         return value or None
+
+    @field_validator("redis_sentinels", mode="before")
+    @classmethod
+    def _sentinel_addresses(cls, value: object) -> object:
+        value = _comma_separated(value)
+        if isinstance(value, tuple):
+            return tuple(_host_and_port(item) for item in value)
+        return value
 
     @field_validator("signature_ca_pens", mode="before")
     @classmethod
@@ -237,6 +266,14 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _sentinel_needs_master(self) -> Settings:
+        if self.redis_sentinels and not self.redis_sentinel_master:
+            raise ValueError("REDIS_SENTINELS needs REDIS_SENTINEL_MASTER (the master's name)")
+        if self.redis_sentinel_master and not self.redis_sentinels:
+            raise ValueError("REDIS_SENTINEL_MASTER needs REDIS_SENTINELS (host:port,host:port)")
+        return self
+
+    @model_validator(mode="after")
     def _production_fails_closed(self) -> Settings:
         """Production never runs on the zero-setup defaults: an in-process store would lose
         sessions and limits between processes, mail would go to the log (codes with it), SQLite
@@ -253,6 +290,11 @@ class Settings(BaseSettings):
         if self.graphiql is not None:
             return self.graphiql
         return self.environment is not Environment.PRODUCTION
+
+    @property
+    def uses_redis(self) -> bool:
+        """A real Redis (directly or behind Sentinel), not the in-process stand-in."""
+        return self.redis_url is not None or bool(self.redis_sentinels)
 
     @property
     def is_production(self) -> bool:
@@ -299,8 +341,8 @@ def production_gaps(settings: Settings) -> list[str]:
     gaps = []
     if not settings.database_url.startswith("postgresql+asyncpg://"):
         gaps.append("DATABASE_URL naming PostgreSQL (postgresql+asyncpg://…)")
-    if settings.redis_url is None:
-        gaps.append("REDIS_URL")
+    if not settings.uses_redis:
+        gaps.append("REDIS_URL (or REDIS_SENTINELS)")
     if settings.smtp_host is None:
         gaps.append("SMTP_HOST")
     secret = settings.secret_key

@@ -2,41 +2,108 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import redis.asyncio as aioredis
 import redis.exceptions
 from redis.asyncio.retry import Retry
+from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
 from redis.backoff import NoBackoff
 
 Redis = aioredis.Redis
+CONNECT_TIMEOUT_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class SentinelTarget:
+    """Where to ask for the master: the Sentinels' addresses and the master's name there."""
+
+    addresses: tuple[tuple[str, int], ...]
+    master: str
+    password: str | None = None
+
+
+class SentinelBlockingConnectionPool(SentinelConnectionPool, aioredis.BlockingConnectionPool):
+    """Sentinel's pool (asks the Sentinels for the master before each new connection, drops
+    connections to a demoted one) that waits for a free connection like the blocking pool does,
+    instead of failing at once when all `max_connections` are in use."""
 
 
 def create_redis(
-    url: str | None, *, socket_timeout: float = 2.0, pool_size: int = 50, pool_wait: float = 2.0
+    url: str | None,
+    *,
+    sentinel: SentinelTarget | None = None,
+    socket_timeout: float = 2.0,
+    pool_size: int = 50,
+    pool_wait: float = 2.0,
 ) -> Redis:
-    if url is None:
+    """A client for REDIS_URL, or for the master the Sentinels name (REDIS_URL then gives only
+    the user, password and database), or the in-process stand-in when neither is set."""
+    if url is None and sentinel is None:
         # Zero-setup mode only: a Redis-compatible store living in this process.
         import fakeredis
 
         fake: Any = fakeredis.FakeAsyncRedis(decode_responses=True)
         return fake  # type: ignore[no-any-return]
-    # A burst of requests waits (at most `pool_wait` seconds) for one of `pool_size` connections
-    # instead of failing at once when they are all in use.
-    pool = aioredis.BlockingConnectionPool.from_url(
-        url,
-        max_connections=pool_size,
-        timeout=pool_wait,
-        decode_responses=True,
+    options: dict[str, Any] = {
+        # A burst of requests waits (at most `pool_wait` seconds) for one of `pool_size`
+        # connections instead of failing at once when they are all in use.
+        "max_connections": pool_size,
+        "timeout": pool_wait,
+        "decode_responses": True,
         # Bounded waits: with Redis hung or down a command fails within `socket_timeout`.
-        socket_timeout=socket_timeout,
-        socket_connect_timeout=2,
-        # One retry for a connection the server closed meanwhile, none for a timeout: a hung
-        # Redis costs a request one timeout, not two.
-        retry=Retry(NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,)),
-        health_check_interval=15,
+        "socket_timeout": socket_timeout,
+        "socket_connect_timeout": CONNECT_TIMEOUT_SECONDS,
+        # One retry for a connection the server closed meanwhile (behind Sentinel: after a
+        # failover, the retry asks the Sentinels again), none for a timeout: a hung Redis costs
+        # a request one timeout, not two.
+        "retry": Retry(NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,)),
+        "health_check_interval": 15,
+    }
+    if sentinel is None:
+        assert url is not None
+        return aioredis.Redis(
+            connection_pool=aioredis.BlockingConnectionPool.from_url(url, **options)
+        )
+    manager = Sentinel(  # type: ignore[no-untyped-call]
+        list(sentinel.addresses),
+        sentinel_kwargs={
+            "socket_timeout": socket_timeout,
+            "socket_connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            "password": sentinel.password,
+        },
     )
-    return aioredis.Redis(connection_pool=pool)
+    client: Redis = manager.master_for(
+        sentinel.master,
+        connection_pool_class=SentinelBlockingConnectionPool,
+        **options,
+        **_credentials(url),
+    )
+    return client
+
+
+def _credentials(url: str | None) -> dict[str, Any]:
+    """The user, password and database number a redis:// URL names (its host is not used)."""
+    if url is None:
+        return {}
+    parts = urlsplit(url)
+    database = parts.path.strip("/")
+    return {
+        "username": unquote(parts.username) if parts.username else None,
+        "password": unquote(parts.password) if parts.password else None,
+        "db": int(database) if database.isdigit() else 0,
+        "ssl": parts.scheme == "rediss",
+    }
+
+
+async def close_redis(client: Redis) -> None:
+    """Closes the client's connections, and behind Sentinel its connections to the Sentinels."""
+    pool = client.connection_pool
+    await client.aclose()
+    if isinstance(pool, SentinelConnectionPool):
+        await pool.sentinel_manager.aclose()
 
 
 class Keys:

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.domain.errors import DomainError, ErrorCode
 from api.domain.vocabulary import OperatorStatus, RegistrationTypeCode
@@ -19,6 +20,8 @@ from api.services.passwords import verify_password
 from api.services.second_factor import check_second_factor
 
 log = logging.getLogger("api.auth")
+# What leaves a sign-in without an answer on the password.
+INFRASTRUCTURE_ERRORS = (RedisError, OSError, SQLAlchemyError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,18 +64,22 @@ async def login(
     # One bucket per user, whichever document it signs in with (an employee has two).
     account = user_id.strip().lower()
     await _reserve_attempt(services, account=account, client_address=client_address)
-
-    async with services.reading() as session:
-        operator = await OperatorRepository(session).by_user_id(user_id)
-    password_ok = await verify_password(operator.password_hash if operator else None, password)
-    if operator is None or not password_ok or not identifies(operator, identification):
-        # The reserved attempts stay counted: they were failures.
-        count_sign_in_failure("invalid_credentials")
-        raise DomainError.single(None, ErrorCode.INVALID_CREDENTIALS)
-
     limiter = services.rate_limiter
-    await limiter.reset(account_limit, account)
-    await limiter.release(address_limit, client_address)
+    try:
+        async with services.reading() as session:
+            operator = await OperatorRepository(session).by_user_id(user_id)
+        password_ok = await verify_password(operator.password_hash if operator else None, password)
+        if operator is None or not password_ok or not identifies(operator, identification):
+            # The reserved attempts stay counted: they were failures.
+            count_sign_in_failure("invalid_credentials")
+            raise DomainError.single(None, ErrorCode.INVALID_CREDENTIALS)
+        await limiter.reset(account_limit, account)
+        await limiter.release(address_limit, client_address)
+    except INFRASTRUCTURE_ERRORS:
+        # No verdict on the password: an outage (PostgreSQL away, a Redis failover) must not
+        # lock the account as if its user had guessed wrong five times.
+        await _give_back_attempt(services, account=account, client_address=client_address)
+        raise
     if operator.status != OperatorStatus.ACTIVE.value:
         count_sign_in_failure("account_disabled")
         raise DomainError.single(None, ErrorCode.ACCOUNT_DISABLED)
@@ -90,6 +97,19 @@ async def login(
     return LoginResult(token=token, operator=operator)
 
 
+async def _give_back_attempt(
+    services: Services, *, account: str, client_address: str | None
+) -> None:
+    """Best effort: Redis may be what failed."""
+    account_limit, address_limit = _limits(services)
+    try:
+        await services.rate_limiter.release(account_limit, account)
+        if client_address is not None:
+            await services.rate_limiter.release(address_limit, client_address)
+    except (RedisError, OSError) as error:
+        log.warning("sign-in attempt not given back: %s", type(error).__name__)
+
+
 async def _reserve_attempt(services: Services, *, account: str, client_address: str) -> None:
     """Counts the attempt as a failure before the password is checked (argon2 takes ~100 ms):
     of N parallel guesses only as many as the limit leaves are ever checked. A right password
@@ -100,7 +120,11 @@ async def _reserve_attempt(services: Services, *, account: str, client_address: 
     if state.exceeded(account_limit):
         count_sign_in_failure("rate_limited")
         raise DomainError.single(None, ErrorCode.RATE_LIMITED, retry_after=state.retry_after)
-    state = await limiter.hit(address_limit, client_address)
+    try:
+        state = await limiter.hit(address_limit, client_address)
+    except INFRASTRUCTURE_ERRORS:
+        await _give_back_attempt(services, account=account, client_address=None)
+        raise
     if state.exceeded(address_limit):
         await limiter.release(account_limit, account)
         count_sign_in_failure("rate_limited")

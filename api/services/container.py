@@ -23,7 +23,7 @@ from api.persistence.db import (
     create_session_factory,
 )
 from api.persistence.rate_limits import Limit, RateLimiter
-from api.persistence.redis_store import Keys, Redis, create_redis
+from api.persistence.redis_store import Keys, Redis, SentinelTarget, close_redis, create_redis
 from api.persistence.reservations import EmailReservationStore
 from api.persistence.sessions import SessionStore
 from api.settings import Settings
@@ -73,9 +73,9 @@ class Services:
             raise DomainError.single(field, ErrorCode.RATE_LIMITED, retry_after=state.retry_after)
 
     async def close(self) -> None:
-        await self.redis.aclose()
+        await close_redis(self.redis)
         if self.blocking_redis is not self.redis:
-            await self.blocking_redis.aclose()
+            await close_redis(self.blocking_redis)
         await self.engine.dispose()
 
 
@@ -99,10 +99,21 @@ def build_services(settings: Settings) -> Services:
         pool_size=settings.database_pool_size,
         behind_pgbouncer=settings.database_behind_pgbouncer,
     )
-    redis = create_redis(settings.redis_url, pool_size=settings.redis_pool_size)
+    sentinel = (
+        SentinelTarget(
+            addresses=settings.redis_sentinels,
+            master=settings.redis_sentinel_master,
+            password=settings.redis_sentinel_password,
+        )
+        if settings.redis_sentinels and settings.redis_sentinel_master
+        else None
+    )
+    redis = create_redis(settings.redis_url, sentinel=sentinel, pool_size=settings.redis_pool_size)
     # The in-process store of the zero-setup mode must be shared: its data lives in the object.
     blocking_redis = (
-        redis if settings.redis_url is None else create_redis(settings.redis_url, socket_timeout=10)
+        create_redis(settings.redis_url, sentinel=sentinel, socket_timeout=10)
+        if settings.uses_redis
+        else redis
     )
     keys = Keys(settings.redis_key_prefix)
     return Services(
