@@ -234,6 +234,26 @@ def relay(args: argparse.Namespace) -> int:
         return 0
 
 
+def deliver_webhooks(args: argparse.Namespace) -> int:
+    from api.resolvers.webhook_payloads import payload_schema, render
+    from api.services.webhooks import run_webhook_delivery
+
+    async def work(services: Services) -> int:
+        stop = asyncio.Event()
+        payload_schema()  # built before the first event, not while it waits
+        print("delivering partner webhooks (Ctrl+C to stop)", flush=True)
+        try:
+            await run_webhook_delivery(services, stop, render)
+        except asyncio.CancelledError:
+            stop.set()
+        return 0
+
+    try:
+        return _run_with_services(work, load_settings())
+    except KeyboardInterrupt:
+        return 0
+
+
 def export_schema(args: argparse.Namespace) -> int:
     from api.schema.root import schema
 
@@ -294,6 +314,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "relay", help="publish the outbox to the event stream (when RUN_RELAY=false in the API)"
     ).set_defaults(func=relay)
+    commands.add_parser(
+        "deliver-webhooks",
+        help="deliver partner webhooks (when RUN_WEBHOOK_DELIVERY=false in the API)",
+    ).set_defaults(func=deliver_webhooks)
 
     commands.add_parser(
         "export-schema", help="print the GraphQL SDL that schema.graphql holds"
@@ -317,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # Alembic announces every plugin it loads; only its warnings matter to an operator.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # httpx logs every webhook delivery's request line at INFO; the worker records outcomes.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     return int(args.func(args))
 

@@ -31,11 +31,13 @@ from api.observability.tracing import configure_tracing
 from api.persistence.db import ping as ping_database
 from api.persistence.migrate import upgrade_to_head
 from api.persistence.rate_limits import RateLimiter
+from api.resolvers.webhook_payloads import render as render_webhook_payload
 from api.security_headers import SecurityHeaders
 from api.services.container import build_services
 from api.services.demo import seed_demo
 from api.services.events import EventHub, run_relay
 from api.services.notify import run_delivery
+from api.services.webhooks import run_webhook_delivery
 from api.settings import Environment, Settings
 
 log = logging.getLogger("api")
@@ -176,6 +178,13 @@ def create_app(settings: Settings) -> Starlette:
         ]
         if settings.run_relay:
             background.append(asyncio.create_task(run_relay(services, stop), name="outbox-relay"))
+        if settings.run_webhook_delivery:
+            background.append(
+                asyncio.create_task(
+                    run_webhook_delivery(services, stop, render_webhook_payload),
+                    name="webhook-delivery",
+                )
+            )
         yield
         stop.set()
         for task in background:

@@ -114,6 +114,23 @@ class Settings(BaseSettings):
     max_subscriptions_per_caller: Annotated[int, Field(ge=1)] = 20
     # Run the outbox relay inside each API process (off: run `python -m api relay` instead).
     run_relay: bool = True
+    # Partner webhooks: run the delivery worker inside each API process (off: run
+    # `python -m api deliver-webhooks` instead; several workers share the work safely).
+    run_webhook_delivery: bool = True
+    # One attempt's bound (connect, send, answer); a slower receiver counts as failed.
+    webhook_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 10.0
+    # Retries: the first pause, doubling up to the longest, for the window after the first
+    # attempt; then the delivery is a dead letter the partner lists and redelivers.
+    webhook_retry_base_seconds: Annotated[float, Field(gt=0)] = 10.0
+    webhook_retry_max_seconds: Annotated[float, Field(gt=0)] = 3600.0
+    webhook_retry_window_seconds: Annotated[float, Field(gt=0)] = 259_200.0
+    # How often an idle worker looks for new events and due retries.
+    webhook_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 0.5
+    webhooks_per_key: Annotated[int, Field(ge=1, le=100)] = 10
+    # Internal networks a webhook may target anyway (comma-separated IPs or CIDRs; plain HTTP
+    # only inside them). None by default: loopback, private and link-local are refused. Tests
+    # name 127.0.0.1.
+    webhook_allowed_internal_targets: Annotated[tuple[ProxyNetwork, ...], NoDecode] = ()
     # GraphiQL in the browser at /graphql; unset: on in development, off in production (where
     # introspection is off too and unexpected errors are masked).
     graphiql: bool | None = None
@@ -234,7 +251,7 @@ class Settings(BaseSettings):
                 raise ValueError(f"{origin!r} is not an origin like https://portal.example.ec")
         return origins
 
-    @field_validator("trusted_proxies", mode="before")
+    @field_validator("trusted_proxies", "webhook_allowed_internal_targets", mode="before")
     @classmethod
     def _proxy_networks(cls, value: object) -> object:
         value = _comma_separated(value)

@@ -323,6 +323,38 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
             "graphql-ws protocol), not over HTTP."
         ),
     },
+    ErrorCode.TARGET_NOT_HTTPS: {
+        Locale.ES: "La dirección del webhook debe ser https://.",
+        Locale.EN: "The webhook's address must be https://.",
+    },
+    ErrorCode.TARGET_NOT_PUBLIC: {
+        Locale.ES: (
+            "La dirección del webhook apunta a una red interna (loopback, privada o de enlace "
+            "local: {address}); use una dirección pública."
+        ),
+        Locale.EN: (
+            "The webhook's address points into an internal network (loopback, private or "
+            "link-local: {address}); use a public address."
+        ),
+    },
+    ErrorCode.TARGET_UNRESOLVABLE: {
+        Locale.ES: "No se pudo resolver el nombre {host} de la dirección del webhook.",
+        Locale.EN: "The host name {host} of the webhook's address could not be resolved.",
+    },
+    ErrorCode.INVALID_DOCUMENT: {
+        Locale.ES: (
+            "El documento debe ser una sola suscripción a operatorEvents válida según el "
+            "esquema: {reason}"
+        ),
+        Locale.EN: (
+            "The document must be a single subscription to operatorEvents, valid against the "
+            "schema: {reason}"
+        ),
+    },
+    ErrorCode.TOO_MANY_WEBHOOKS: {
+        Locale.ES: "Esta clave ya tiene {limit} webhooks: elimine alguno antes de registrar otro.",
+        Locale.EN: "This key already has {limit} webhooks: delete one before registering another.",
+    },
     ErrorCode.TOO_MANY_SUBSCRIPTIONS: {
         Locale.ES: (
             "Ya tiene {limit} suscripciones abiertas en este servidor: cierre alguna antes de "

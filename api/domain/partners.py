@@ -24,6 +24,15 @@ class Scope(StrEnum):
     # With events:read, the values too (old and new: names, addresses, e-mails, phones): only
     # for a partner whose agreement with SENAE covers personal data.
     EVENTS_READ_PII = "events:read:pii"
+    # Register webhooks for this key: the same events as events:read, pushed to the partner's
+    # HTTPS endpoint (values only with events:read:pii, as for the subscription).
+    WEBHOOKS = "webhooks"
+
+
+def sees_changed_values(scopes: frozenset[Scope]) -> bool:
+    """Whether a partner's events carry the changed values (old and new) or only the names of
+    the fields that changed: one rule for `operatorEvents` and for webhooks."""
+    return Scope.EVENTS_READ_PII in scopes
 
 
 def new_partner_key() -> str:

@@ -330,3 +330,61 @@ class PendingMailRow(SQLModel, table=True):
     next_attempt_at: datetime = _timestamp()
     sent_at: datetime | None = _timestamp(nullable=True)
     last_error: str | None = Field(default=None, max_length=200)
+
+
+class WebhookRow(SQLModel, table=True):
+    """A partner key's webhook. `secret` signs deliveries (the worker needs it in clear; the API
+    shows it once). `cursor` is the last outbox sequence turned into deliveries."""
+
+    __tablename__ = "webhooks"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('ACTIVE', 'PAUSED')", name="ck_webhooks_status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    partner_key_id: int = Field(foreign_key="partner_keys.id", ondelete="CASCADE", index=True)
+    url: str = Field(max_length=2000)
+    # Comma-separated event types; NULL: every type.
+    event_types: str | None = Field(default=None, max_length=500)
+    document: str | None = Field(default=None, sa_column=Column(sa.Text(), nullable=True))
+    secret: str = Field(max_length=100)
+    status: str = Field(default="ACTIVE", max_length=10)
+    cursor: int = Field(sa_column=Column(sa.BigInteger(), nullable=False))
+    created_at: datetime = _timestamp()
+
+
+class WebhookDeliveryRow(SQLModel, table=True):
+    """One event for one webhook, from its first attempt to its delivery or its dead letter."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('PENDING', 'DELIVERED', 'DEAD')", name="ck_webhook_deliveries_status"
+        ),
+        sa.UniqueConstraint("webhook_id", "sequence", name="uq_webhook_deliveries_event"),
+        # The head of each operator's queue: its oldest pending delivery.
+        sa.Index("ix_webhook_deliveries_queue", "webhook_id", "operator_id", "status", "sequence"),
+        sa.Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+    )
+    webhook_id: int = Field(foreign_key="webhooks.id", ondelete="CASCADE")
+    sequence: int = Field(
+        sa_column=Column(
+            sa.BigInteger(),
+            sa.ForeignKey("outbox_events.sequence", ondelete="CASCADE"),
+            nullable=False,
+        )
+    )
+    operator_id: int
+    status: str = Field(default="PENDING", max_length=10)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = _timestamp()
+    first_attempt_at: datetime | None = _timestamp(nullable=True)
+    last_attempt_at: datetime | None = _timestamp(nullable=True)
+    delivered_at: datetime | None = _timestamp(nullable=True)
+    last_status_code: int | None = None
+    last_error: str | None = Field(default=None, max_length=200)

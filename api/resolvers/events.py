@@ -13,7 +13,7 @@ from api.domain.cursors import parse_id
 from api.domain.errors import DomainError, ErrorCode, FieldError
 from api.domain.events import EventFilter, OperatorEventData, event_cursor, sequence_of
 from api.domain.messages import error_message
-from api.domain.partners import Scope
+from api.domain.partners import Scope, sees_changed_values
 from api.persistence.tables import PartnerKeyRow
 from api.resolvers.context import Context, Info
 from api.resolvers.errors import REFUSALS, user_errors
@@ -100,7 +100,7 @@ async def operator_events(
 ) -> AsyncGenerator[OperatorEvent, None]:
     ctx = info.context
     event_filter = _filter(ctx, types)
-    with_values = ctx.partner is None or Scope.EVENTS_READ_PII in ctx.partner.scopes
+    with_values = ctx.partner is None or sees_changed_values(ctx.partner.scopes)
     try:
         last = sequence_of(after) if after else None
     except DomainError as refusal:

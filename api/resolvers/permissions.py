@@ -18,6 +18,7 @@ from strawberry.utils.await_maybe import await_maybe
 
 from api.domain.errors import ErrorCode, FieldError
 from api.domain.messages import error_message
+from api.domain.partners import Scope
 from api.resolvers.context import Info
 from api.resolvers.errors import UNAVAILABLE, single_error, user_errors
 
@@ -70,6 +71,22 @@ class IsStaff(_CodedPermission):
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         info.context.require_credentials()
         return info.context.is_staff
+
+
+class IsPartnerWith(_CodedPermission):
+    """A partner key holding `scope` (after `HasCredentials`): a signed-in user, or a key
+    without it, is FORBIDDEN."""
+
+    code = ErrorCode.FORBIDDEN
+
+    def __init__(self, scope: Scope) -> None:
+        super().__init__()
+        self.scope = scope
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        info.context.require_credentials()
+        partner = info.context.partner
+        return partner is not None and self.scope in partner.scopes
 
 
 class SecondFactorInProduction(_CodedPermission):

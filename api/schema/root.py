@@ -36,6 +36,7 @@ from api.schema.modify import (
 )
 from api.schema.node import Node
 from api.schema.operator import Operator
+from api.schema.webhook_operations import WebhookMutations, WebhookQueries
 
 
 @strawberry.type
@@ -244,14 +245,14 @@ class OperatorMutations:
 
 
 @strawberry.type(description="Reading registrations and the catalogs their forms use.")
-class Query(OperatorQueries, CatalogQueries, LifecycleQueries, PartnerKeyQueries):
+class Query(OperatorQueries, CatalogQueries, LifecycleQueries, PartnerKeyQueries, WebhookQueries):
     pass
 
 
 @strawberry.type(
     description="Changing registrations. Every payload carries `errors`; a refusal writes nothing."
 )
-class Mutation(OperatorMutations, LifecycleMutations, PartnerKeyMutations):
+class Mutation(OperatorMutations, LifecycleMutations, PartnerKeyMutations, WebhookMutations):
     pass
 
 

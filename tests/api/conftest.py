@@ -107,6 +107,10 @@ class Environment:
             "SIGNATURE_CA_DIR": str(self.ca_dir),
             # Every test client is 127.0.0.1: the budget has its own test (test_http_hardening).
             "REQUEST_BUDGET_PER_MINUTE": "0",
+            # Webhooks: the test receivers listen on 127.0.0.1; a test that delivers runs its
+            # own worker (tests/api/test_webhooks.py), so that no other process takes its work.
+            "WEBHOOK_ALLOWED_INTERNAL_TARGETS": "127.0.0.1",
+            "RUN_WEBHOOK_DELIVERY": "false",
         }
         env.update(overrides)
         return env
