@@ -22,7 +22,7 @@ from api.domain.webhooks import new_signing_secret
 from api.persistence.operators import SYSTEM, OperatorRepository, record_change
 from api.persistence.tables import OperatorRow
 from api.services.container import Services
-from api.services.partner_keys import create_partner_key
+from api.services.partner_keys import create_partner_key, revoke_partner_key
 from tests.api.conftest import (
     ROOT,
     Api,
@@ -538,3 +538,24 @@ async def test_the_api_process_delivers_when_run_webhook_delivery_is_on(
 
     arrivals = await receiver.until(6)
     assert first_arrivals_per_operator(arrivals) == written
+
+
+async def test_a_revoked_keys_webhooks_receive_nothing_more(
+    api: Api, services: Services, receiver: Receiver, workers: Workers
+) -> None:
+    (person,) = await operators(services, 1)
+    issued = await create_partner_key(
+        services, name="Puerto de Guayaquil", scopes="webhooks", created_by=None
+    )
+    _, receiver.secret = await register(api, issued.key, receiver.url)
+    workers.start()
+    await move(services, person, "Av. Amazonas 1")
+    await receiver.until(1)
+
+    await revoke_partner_key(services, key_id=issued.row.id or 0)
+    await move(services, person, "Av. Amazonas 2")
+    await asyncio.sleep(1.5)
+
+    assert [a.data["changes"][0]["new"] for a in receiver.arrivals] == [None]
+    assert len(receiver.arrivals) == 1
+    assert await count_rows(services, "webhook_deliveries") == 1
