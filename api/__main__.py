@@ -105,6 +105,10 @@ def create_user(args: argparse.Namespace) -> int:
         email=args.email,
         password=args.password,
         role=Role(args.role.upper()),
+        company_ruc=args.company_ruc,
+        company_name=args.company_name,
+        legal_representative_name=args.legal_representative_name,
+        legal_representative_identification=args.legal_representative_identification,
     )
 
     async def work(services: Services) -> int:
@@ -118,6 +122,40 @@ def create_user(args: argparse.Namespace) -> int:
         return 0
 
     return _run_with_services(work, load_settings())
+
+
+def import_companies(args: argparse.Namespace) -> int:
+    from api.services.company_import import BATCH_SIZE
+    from api.services.company_import import import_companies as run_import
+
+    try:
+        stream = open(args.file, encoding=args.encoding, newline="")  # noqa: SIM115
+    except OSError as error:
+        print(f"error: {args.file}: {error.strerror}", file=sys.stderr)
+        return 2
+
+    async def work(services: Services) -> int:
+        try:
+            report = await run_import(services, stream)
+        except UnicodeDecodeError as error:
+            print(f"error: {args.file}: not {args.encoding} ({error.reason})", file=sys.stderr)
+            return 2
+        except DomainError as refusal:
+            for missing in refusal.errors:
+                print(f"error: header: {missing.field}: {error_message(missing)}", file=sys.stderr)
+            return 2
+        for refused in report.refused:
+            for reason in refused.errors:
+                print(f"line {refused.line}: {reason.field or 'row'}: {error_message(reason)}")
+        print(
+            f"{report.rows} rows: {report.inserted} companies added, {report.updated} updated, "
+            f"{report.unchanged} unchanged, {report.branches_skipped} other establishments "
+            f"skipped, {len(report.refused)} refused (one transaction per {BATCH_SIZE} rows)"
+        )
+        return 1 if report.refused else 0
+
+    with stream:
+        return _run_with_services(work, load_settings())
 
 
 def enroll_totp(args: argparse.Namespace) -> int:
@@ -288,7 +326,28 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument(
         "--role", default="user", choices=["user", "staff"], help="staff: customs staff"
     )
+    user.add_argument(
+        "--company-ruc",
+        help="the company's RUC (employees, public officials, international organisations; "
+        "a representative's is its own RUC)",
+    )
+    user.add_argument("--company-name", help="the company's razón social as the SRI has it")
+    user.add_argument("--legal-representative-name", help="the company's legal representative")
+    user.add_argument(
+        "--legal-representative-identification",
+        help="the legal representative's cédula (or passport)",
+    )
     user.set_defaults(func=create_user)
+
+    companies = commands.add_parser(
+        "import-companies",
+        help="load companies from a CSV of the SRI's RUC registry (Catastro RUC); idempotent",
+    )
+    companies.add_argument("file", help="the CSV file (the SRI's `|`-separated layout)")
+    companies.add_argument(
+        "--encoding", default="utf-8-sig", help="the file's encoding (default: UTF-8)"
+    )
+    companies.set_defaults(func=import_companies)
 
     totp = commands.add_parser(
         "enroll-totp",

@@ -106,17 +106,20 @@ def _legal_representative_identification(value: str) -> str:
     return normalize_identification(id_type=id_type, number=digits)
 
 
-def validate_company_data(
-    data: CompanyData, *, field_prefix: str = "company", require_name: bool = False
-) -> CleanCompanyData:
+COMPANY_FIELDS: Final = (
+    "companyRuc",
+    "companyName",
+    "legalRepresentativeName",
+    "legalRepresentativeIdentification",
+)
+
+
+def validate_company_data(data: CompanyData, *, require_name: bool = False) -> CleanCompanyData:
     """Every rule at once; raises DomainError listing all that fail. Blank optional values are
-    None. Fields are named `<prefix>Ruc`, `<prefix>Name`, `<prefix>LegalRepresentativeName`
-    and `<prefix>LegalRepresentativeIdentification` (camelCase, as the inputs that carry them)."""
+    None. Errors name the fields of `COMPANY_FIELDS` (the inputs of `setOperatorCompany` and the
+    options of `create-user`)."""
+    ruc_field, name_field, representative_field, representative_id_field = COMPANY_FIELDS
     errors: list[FieldError] = []
-    ruc_field = f"{field_prefix}Ruc"
-    name_field = f"{field_prefix}Name"
-    representative_field = f"{field_prefix}LegalRepresentativeName"
-    representative_id_field = f"{field_prefix}LegalRepresentativeIdentification"
 
     ruc = data.ruc.strip()
     if not ruc:
@@ -162,3 +165,61 @@ def validate_company_data(
         legal_representative_name=representative or None,
         legal_representative_identification=representative_id or None,
     )
+
+
+# The types registered with the company's own RUC (SPEC §2: "a Representante de Comercio
+# Exterior registered with its company's RUC"; a public entity's representative with its RUC).
+OWN_RUC_TYPES: Final = frozenset(
+    {
+        RegistrationTypeCode.FOREIGN_TRADE_REPRESENTATIVE,
+        RegistrationTypeCode.PUBLIC_ENTITY_REPRESENTATIVE,
+    }
+)
+# The types whose form shows a company, entity or organisation (api/domain/forms.py).
+COMPANY_TYPES: Final = frozenset(
+    {
+        *OWN_RUC_TYPES,
+        RegistrationTypeCode.EMPLOYEE,
+        *PUBLIC_ENTITY_TYPES,
+        *ORGANIZATION_TYPES,
+    }
+)
+
+
+def default_company_ruc(
+    *, registration_type: RegistrationTypeCode, identification: str
+) -> str | None:
+    """The company a registration names without saying so: a representative's own RUC."""
+    return identification if registration_type in OWN_RUC_TYPES else None
+
+
+def company_errors(
+    *, registration_type: RegistrationTypeCode, identification: str, company_ruc: str | None
+) -> list[FieldError]:
+    """Whether an operator of this type and identification may have this company: only the
+    company types have one, and a representative's company is the one of its own RUC."""
+    if company_ruc is None:
+        return []
+    if registration_type not in COMPANY_TYPES:
+        return [
+            FieldError(
+                "companyRuc",
+                ErrorCode.NOT_ALLOWED,
+                {
+                    "reason": "este tipo de registro no tiene empresa",
+                    "reason_en": "this registration type has no company",
+                },
+            )
+        ]
+    if registration_type in OWN_RUC_TYPES and company_ruc != identification:
+        return [
+            FieldError(
+                "companyRuc",
+                ErrorCode.NOT_ALLOWED,
+                {
+                    "reason": "el representante se registra con el RUC de su empresa",
+                    "reason_en": "a representative is registered with its company's RUC",
+                },
+            )
+        ]
+    return []

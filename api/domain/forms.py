@@ -109,7 +109,9 @@ class FieldSpec:
     for read-only ones. `required` means mandatory whenever the field applies (see `depends_on`).
     `pattern` (ECMAScript- and Python-compatible) and `max_length` apply to the trimmed value;
     `format_hint` is the locale-neutral format shown when the pattern fails ("0XXXXXXXX").
-    `catalog` is the GraphQL query its options come from.
+    `catalog` is the GraphQL query its options come from. `value_path` says where a read-only
+    field's value is on `Operator` ("company.ruc"), so that a client fills the form from `me`
+    without knowing which field holds what.
     """
 
     name: str
@@ -126,6 +128,7 @@ class FieldSpec:
     default: str | None = None
     help_es: str | None = None
     help_en: str | None = None
+    value_path: str | None = None
 
 
 # --- The fields of "Modificar información de registro para Usuario General" (§5.5) -------------
@@ -136,6 +139,7 @@ USER_ID = FieldSpec(
     label_en="User ID",
     kind=FieldKind.TEXT,
     editable=False,
+    value_path="userId",
     help_es=(
         "El sistema no permite corregir este campo. Para cambiar el ID. usuario solicite la baja "
         "de este usuario y registre uno nuevo."
@@ -151,6 +155,7 @@ IDENTIFICATION = FieldSpec(
     label_en="Identification document",
     kind=FieldKind.IDENTIFICATION,
     editable=False,
+    value_path="identification.number",
     help_es="El campo se encuentra bloqueado, por tal motivo no puede ser modificado.",
     help_en="This field is locked and cannot be modified.",
 )
@@ -426,6 +431,7 @@ SENAE_EMAIL = FieldSpec(
     label_en="SENAE e-mail",
     kind=FieldKind.EMAIL,
     editable=False,
+    value_path="senaeEmail",
     help_es=(
         "El correo otorgado por el SENAE en el registro (<ID.usuario>@correo.aduana.gob.ec); no "
         "puede ser modificado."
@@ -471,6 +477,7 @@ def _read_only(
     label_es: str,
     label_en: str,
     *,
+    value_path: str,
     kind: FieldKind = FieldKind.TEXT,
     help_es: str = _SRI_HELP_ES,
     help_en: str = _SRI_HELP_EN,
@@ -483,21 +490,30 @@ def _read_only(
         editable=False,
         help_es=help_es,
         help_en=help_en,
+        value_path=value_path,
     )
 
 
 COMPANY_RUC = _read_only(
-    "companyRuc", "RUC de la empresa", "Company RUC", kind=FieldKind.IDENTIFICATION
+    "companyRuc",
+    "RUC de la empresa",
+    "Company RUC",
+    kind=FieldKind.IDENTIFICATION,
+    value_path="company.ruc",
 )
-COMPANY_NAME = _read_only("companyName", "Razón social", "Company name")
+COMPANY_NAME = _read_only("companyName", "Razón social", "Company name", value_path="company.name")
 LEGAL_REPRESENTATIVE = _read_only(
-    "legalRepresentative", "Representante legal", "Legal representative"
+    "legalRepresentative",
+    "Representante legal",
+    "Legal representative",
+    value_path="company.legalRepresentativeName",
 )
 EMPLOYEE_PERMISSION = _read_only(
     "permissionGranted",
     "Permiso asignado por la empresa",
     "Permission granted by the company",
     kind=FieldKind.BOOLEAN,
+    value_path="employeePermission",
     help_es=(
         "La empresa asigna este permiso en «Administración de empleado» (SENAE-ISEE-3-2-013); sin "
         "él no se puede modificar la información."
@@ -511,6 +527,7 @@ ENTITY_NAME = _read_only(
     "entityName",
     "Entidad pública",
     "Public entity",
+    value_path="company.entityName",
     help_es="La entidad pública en la que trabaja, según su registro; no se modifica aquí.",
     help_en="The public entity you work for, as registered; not modified here.",
 )
@@ -518,6 +535,7 @@ ORGANIZATION_NAME = _read_only(
     "organizationName",
     "Organismo internacional",
     "International organisation",
+    value_path="company.organizationName",
     help_es="El organismo internacional registrado; no se modifica aquí.",
     help_en="The registered international organisation; not modified here.",
 )

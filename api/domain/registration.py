@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from api.domain.companies import CleanCompanyData, CompanyData, validate_company_data
+from api.domain.companies import (
+    CleanCompanyData,
+    CompanyData,
+    company_errors,
+    default_company_ruc,
+    validate_company_data,
+)
 from api.domain.emails import normalize_email
 from api.domain.errors import DomainError, ErrorCode, FieldError
 from api.domain.forms import NAME_MAX_LENGTH, registration_type_spec
@@ -121,11 +127,19 @@ def validate_new_operator(new: NewOperator) -> CleanNewOperator:
     )
 
     company: CleanCompanyData | None = None
-    if new.company_ruc and new.company_ruc.strip():
+    identification_valid = not any(e.field == "identification" for e in errors)
+    company_ruc = (new.company_ruc or "").strip() or (
+        default_company_ruc(
+            registration_type=new.registration_type, identification=identification_number
+        )
+        if identification_valid
+        else None
+    )
+    if company_ruc:
         try:
             company = validate_company_data(
                 CompanyData(
-                    ruc=new.company_ruc,
+                    ruc=company_ruc,
                     name=new.company_name,
                     legal_representative_name=new.legal_representative_name,
                     legal_representative_identification=new.legal_representative_identification,
@@ -133,6 +147,14 @@ def validate_new_operator(new: NewOperator) -> CleanNewOperator:
             )
         except DomainError as error:
             errors.extend(error.errors)
+        else:
+            errors.extend(
+                company_errors(
+                    registration_type=new.registration_type,
+                    identification=identification_number,
+                    company_ruc=company.ruc,
+                )
+            )
     elif (
         new.company_name or new.legal_representative_name or new.legal_representative_identification
     ):

@@ -51,6 +51,7 @@ def field_shape(spec: domain.FieldSpec, locale: Locale) -> FieldSpec:
         depends_on=dependency_shape(spec.depends_on, locale) if spec.depends_on else None,
         default=spec.default,
         help=_pick_optional(locale, spec.help_es, spec.help_en),
+        value_path=spec.value_path,
     )
 
 

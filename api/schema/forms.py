@@ -85,6 +85,12 @@ class FieldSpec:
     help: str | None = strawberry.field(
         description="The procedure's instruction for the field, in the caller's language."
     )
+    value_path: str | None = strawberry.field(
+        description=(
+            "For a read-only field, where its value is on `Operator` (`me`), as a dot-separated "
+            'path of its fields: "company.ruc", "employeePermission". Null for editable fields.'
+        )
+    )
 
 
 @strawberry.type(

@@ -25,6 +25,7 @@ from api.schema.auth import (
     PasswordResetRequestPayload,
 )
 from api.schema.catalog_queries import CatalogQueries
+from api.schema.company_operations import CompanyMutations
 from api.schema.event_operations import PartnerKeyMutations, PartnerKeyQueries, Subscription
 from api.schema.history import OperatorHistoryConnection
 from api.schema.lifecycle_operations import LifecycleMutations, LifecycleQueries
@@ -252,7 +253,9 @@ class Query(OperatorQueries, CatalogQueries, LifecycleQueries, PartnerKeyQueries
 @strawberry.type(
     description="Changing registrations. Every payload carries `errors`; a refusal writes nothing."
 )
-class Mutation(OperatorMutations, LifecycleMutations, PartnerKeyMutations, WebhookMutations):
+class Mutation(
+    OperatorMutations, LifecycleMutations, PartnerKeyMutations, WebhookMutations, CompanyMutations
+):
     pass
 
 

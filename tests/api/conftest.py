@@ -46,7 +46,7 @@ TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TEST_SECRET = "test-secret-key-not-for-production"
 PASSWORD = "Clave-Segura-2027"
 # Truncating operators cascades to every table that refers to them.
-TABLES = ("operators", "partner_keys", "pending_mail")
+TABLES = ("operators", "companies", "partner_keys", "pending_mail")
 # The agreement version the migrations publish; tests may publish more.
 FIRST_AGREEMENT = "2026-01"
 
