@@ -7,15 +7,31 @@ from collections.abc import Sequence
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.persistence.tables import AuditEntryRow
+from api.domain.cursors import IdRange
+from api.persistence.tables import AuditEntryRow, OperatorRow
 
 
-async def history_page(
-    session: AsyncSession, *, operator_id: int, before_id: int | None, limit: int
+async def history_rows(
+    session: AsyncSession, *, operator_id: int, ids: IdRange
 ) -> Sequence[AuditEntryRow]:
-    """Up to `limit` entries older than `before_id` (or the newest), newest first."""
+    """An operator's entries whose number is within `ids`, in the order it asks."""
     statement = select(AuditEntryRow).where(AuditEntryRow.operator_id == operator_id)
-    if before_id is not None:
-        statement = statement.where(col(AuditEntryRow.id) < before_id)
-    statement = statement.order_by(col(AuditEntryRow.id).desc()).limit(limit)
-    return (await session.exec(statement)).all()
+    if ids.above is not None:
+        statement = statement.where(col(AuditEntryRow.id) > ids.above)
+    if ids.below is not None:
+        statement = statement.where(col(AuditEntryRow.id) < ids.below)
+    order = col(AuditEntryRow.id).desc() if ids.descending else col(AuditEntryRow.id)
+    return (await session.exec(statement.order_by(order).limit(ids.limit))).all()
+
+
+async def entry_with_owner(
+    session: AsyncSession, entry_id: int
+) -> tuple[AuditEntryRow, str] | None:
+    """One entry and the user ID of the operator whose history it is."""
+    statement = (
+        select(AuditEntryRow, OperatorRow.user_id)
+        .join(OperatorRow, col(OperatorRow.id) == col(AuditEntryRow.operator_id))
+        .where(col(AuditEntryRow.id) == entry_id)
+    )
+    found = (await session.exec(statement)).first()
+    return (found[0], found[1]) if found is not None else None

@@ -11,6 +11,7 @@ from sqlalchemy import func, text, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain.cursors import IdRange
 from api.domain.lifecycle import DeregistrationStatus
 from api.persistence.tables import (
     AgreementVersionRow,
@@ -49,16 +50,20 @@ class DeregistrationRepository:
         return latest
 
     async def page(
-        self, *, status: DeregistrationStatus | None, after_id: int | None, limit: int
+        self, *, status: DeregistrationStatus | None, ids: IdRange
     ) -> Sequence[DeregistrationRequestRow]:
-        """Oldest first: staff work through the queue in the order requests arrived."""
+        """Requests whose number is within `ids`, in the order it asks (staff's queue is oldest
+        first: the order requests arrived)."""
         statement = select(DeregistrationRequestRow)
         if status is not None:
             statement = statement.where(DeregistrationRequestRow.status == status.value)
-        if after_id is not None:
-            statement = statement.where(col(DeregistrationRequestRow.id) > after_id)
-        statement = statement.order_by(col(DeregistrationRequestRow.id)).limit(limit)
-        return (await self.session.exec(statement)).all()
+        if ids.above is not None:
+            statement = statement.where(col(DeregistrationRequestRow.id) > ids.above)
+        if ids.below is not None:
+            statement = statement.where(col(DeregistrationRequestRow.id) < ids.below)
+        number = col(DeregistrationRequestRow.id)
+        statement = statement.order_by(number.desc() if ids.descending else number)
+        return (await self.session.exec(statement.limit(ids.limit))).all()
 
     async def decide(
         self,
@@ -94,6 +99,9 @@ class AgreementRepository:
             .limit(1)
         )
         return (await self.session.exec(statement)).first()
+
+    async def by_version(self, version: str) -> AgreementVersionRow | None:
+        return await self.session.get(AgreementVersionRow, version)
 
     async def versions(self) -> Sequence[str]:
         return (await self.session.exec(select(AgreementVersionRow.version))).all()

@@ -51,6 +51,12 @@ async def events_after(
     return [to_event(row) for row in rows]
 
 
+async def event_by_id(session: AsyncSession, event_id: str) -> OperatorEventData | None:
+    statement = select(OutboxEventRow).where(col(OutboxEventRow.event_id) == event_id)
+    row = (await session.exec(statement)).first()
+    return to_event(row) if row is not None else None
+
+
 async def last_sequence(session: AsyncSession) -> int:
     result = await session.exec(select(func.max(OutboxEventRow.sequence)))
     return int(result.one() or 0)

@@ -26,6 +26,9 @@ class PartnerKeyRepository:
         row = await self.session.get(PartnerKeyRow, key_id, populate_existing=True)
         return row is not None and row.revoked_at is None
 
+    async def by_id(self, key_id: int) -> PartnerKeyRow | None:
+        return await self.session.get(PartnerKeyRow, key_id)
+
     async def all(self) -> Sequence[PartnerKeyRow]:
         return (
             await self.session.exec(select(PartnerKeyRow).order_by(col(PartnerKeyRow.id)))

@@ -9,7 +9,6 @@ from collections.abc import AsyncGenerator
 from graphql import GraphQLError
 
 from api.clock import as_utc
-from api.domain.cursors import parse_id
 from api.domain.errors import DomainError, ErrorCode, FieldError
 from api.domain.events import EventFilter, OperatorEventData, event_cursor, sequence_of
 from api.domain.messages import error_message
@@ -17,6 +16,7 @@ from api.domain.partners import Scope, sees_changed_values
 from api.persistence.tables import PartnerKeyRow
 from api.resolvers.context import Context, Info
 from api.resolvers.errors import REFUSALS, user_errors
+from api.resolvers.node_ids import EVENT_NODE, PARTNER_KEY_NODE, node_id, number_of_node_id
 from api.schema.enums import OperatorEventTypeEnum
 from api.schema.events import (
     CreatePartnerKeyPayload,
@@ -44,7 +44,7 @@ def to_event(event: OperatorEventData, *, with_values: bool) -> OperatorEvent:
     """`with_values`: the changed values too, for the operator itself and for partner keys with
     the personal-data scope; otherwise the names of the fields that changed."""
     return OperatorEvent(
-        id=event.event_id,  # type: ignore[arg-type]
+        id=node_id(EVENT_NODE, event.event_id),
         cursor=event.cursor,
         type=OperatorEventTypeEnum[event.event_type],
         user_id=event.user_id,
@@ -154,7 +154,7 @@ async def operator_events(
 
 def to_partner_key(row: PartnerKeyRow) -> PartnerKey:
     return PartnerKey(
-        id=str(row.id),  # type: ignore[arg-type]
+        id=node_id(PARTNER_KEY_NODE, row.id or 0),
         name=row.name,
         key_prefix=row.key_prefix,
         scopes=row.scopes.split(","),
@@ -186,7 +186,7 @@ async def create_partner_key(info: Info, name: str, scopes: list[str]) -> Create
 async def revoke_partner_key(info: Info, key_id: str) -> RevokePartnerKeyPayload:
     ctx = info.context
     try:
-        number = parse_id(key_id, field="id")
+        number = number_of_node_id(key_id, PARTNER_KEY_NODE, field="id")
         await partner_keys.revoke_partner_key(ctx.services, key_id=number)
         rows = {row.id: row for row in await partner_keys.list_partner_keys(ctx.services)}
     except REFUSALS as refusal:

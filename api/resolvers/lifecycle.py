@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from api.clock import as_utc
-from api.domain.cursors import decode_cursor, encode_cursor, parse_id
 from api.domain.errors import DomainError
 from api.domain.lifecycle import AnnualUpdateStatus, DeregistrationStatus
 from api.domain.messages import InfoMessage, info_message
+from api.persistence.tables import AgreementVersionRow
 from api.resolvers.context import Info
 from api.resolvers.errors import REFUSALS, as_graphql_error, user_errors
-from api.resolvers.mapping import page_info, to_operator
+from api.resolvers.mapping import PageArguments, page_info, to_operator
+from api.resolvers.node_ids import AGREEMENT_NODE, DEREGISTRATION_NODE, node_id, number_of_node_id
 from api.resolvers.operator_fields import to_request
 from api.schema.enums import AnnualUpdateStatusEnum, DeregistrationStatusEnum
 from api.schema.lifecycle import (
@@ -24,9 +25,6 @@ from api.schema.lifecycle import (
     SignAgreementPayload,
 )
 from api.services import agreement, annual_update, deregistration, employees
-
-REQUEST_CURSOR = "deregistration"
-OPERATOR_CURSOR = "operator"
 
 
 def _session_ids(info: Info) -> tuple[int, str]:
@@ -67,7 +65,7 @@ async def withdraw_deregistration(info: Info) -> DeregistrationPayload:
 
 
 def _request_id(value: str) -> int:
-    return parse_id(value, field="requestId")
+    return number_of_node_id(value, DEREGISTRATION_NODE, field="requestId")
 
 
 async def decide_deregistration(
@@ -95,36 +93,41 @@ async def decide_deregistration(
 
 
 async def deregistration_requests(
-    info: Info, status: DeregistrationStatusEnum | None, first: int, after: str | None
+    info: Info, status: DeregistrationStatusEnum | None, pages: PageArguments
 ) -> DeregistrationConnection:
     ctx = info.context
     try:
-        after_id = decode_cursor(REQUEST_CURSOR, after) if after else None
-        page = await deregistration.list_requests(
+        listed = await deregistration.list_requests(
             ctx.services,
             status=DeregistrationStatus(status.value) if status is not None else None,
-            first=first,
-            after_id=after_id,
+            first=pages.first,
+            after=pages.after,
+            last=pages.last,
+            before=pages.before,
         )
     except DomainError as refusal:
         raise as_graphql_error(refusal, ctx.locale) from None
     edges = [
         DeregistrationEdge(
-            cursor=encode_cursor(REQUEST_CURSOR, row.id or 0),
+            cursor=deregistration.request_cursor(row.id or 0),
             node=to_request(
                 row,
                 to_operator(
-                    page.operators[row.operator_id],
+                    listed.operators[row.operator_id],
                     catalogs=ctx.services.catalogs,
                     locale=ctx.locale,
                 ),
             ),
         )
-        for row in page.requests
+        for row in listed.page.rows
     ]
     return DeregistrationConnection(
         edges=edges,
-        page_info=page_info(edges, has_next_page=page.has_next_page, after=after),
+        page_info=page_info(
+            edges,
+            has_previous_page=listed.page.has_previous_page,
+            has_next_page=listed.page.has_next_page,
+        ),
     )
 
 
@@ -135,8 +138,16 @@ async def electronic_channels_agreement(info: Info) -> ElectronicChannelsAgreeme
     row = await agreement.current_agreement(info.context.services)
     if row is None:
         return None
+    return to_agreement(row)
+
+
+def to_agreement(row: AgreementVersionRow) -> ElectronicChannelsAgreement:
     return ElectronicChannelsAgreement(
-        version=row.version, text=row.text, sha256=row.sha256, published_at=as_utc(row.published_at)
+        id=node_id(AGREEMENT_NODE, row.version),
+        version=row.version,
+        text=row.text,
+        sha256=row.sha256,
+        published_at=as_utc(row.published_at),
     )
 
 
@@ -150,12 +161,7 @@ async def publish_agreement(info: Info, text: str) -> PublishAgreementPayload:
     except REFUSALS as refusal:
         return PublishAgreementPayload(errors=user_errors(refusal, ctx.locale))
     return PublishAgreementPayload(
-        agreement=ElectronicChannelsAgreement(
-            version=row.version,
-            text=row.text,
-            sha256=row.sha256,
-            published_at=as_utc(row.published_at),
-        ),
+        agreement=to_agreement(row),
         message=info_message(InfoMessage.AGREEMENT_PUBLISHED, ctx.locale, version=row.version),
     )
 
@@ -191,29 +197,32 @@ async def sign_agreement(
 
 
 async def operators(
-    info: Info, annual_update_status: AnnualUpdateStatusEnum | None, first: int, after: str | None
+    info: Info, annual_update_status: AnnualUpdateStatusEnum | None, pages: PageArguments
 ) -> OperatorConnection:
     ctx = info.context
     try:
-        after_id = decode_cursor(OPERATOR_CURSOR, after) if after else None
         page = await annual_update.list_operators(
             ctx.services,
             status=AnnualUpdateStatus(annual_update_status.value) if annual_update_status else None,
-            first=first,
-            after_id=after_id,
+            first=pages.first,
+            after=pages.after,
+            last=pages.last,
+            before=pages.before,
         )
     except DomainError as refusal:
         raise as_graphql_error(refusal, ctx.locale) from None
     edges = [
         OperatorEdge(
-            cursor=encode_cursor(OPERATOR_CURSOR, row.id or 0),
+            cursor=annual_update.operator_cursor(row.id or 0),
             node=to_operator(row, catalogs=ctx.services.catalogs, locale=ctx.locale),
         )
-        for row in page.operators
+        for row in page.rows
     ]
     return OperatorConnection(
         edges=edges,
-        page_info=page_info(edges, has_next_page=page.has_next_page, after=after),
+        page_info=page_info(
+            edges, has_previous_page=page.has_previous_page, has_next_page=page.has_next_page
+        ),
     )
 
 

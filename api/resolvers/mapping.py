@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final, Protocol
-
-import strawberry
-from strawberry.relay import from_base64, to_base64
+from dataclasses import dataclass
+from typing import Protocol
 
 from api.clock import as_utc
 from api.domain.catalogs import Catalogs
@@ -16,6 +14,7 @@ from api.domain.operators import senae_email
 from api.domain.vocabulary import Locale, RegistrationTypeCode
 from api.persistence.tables import OperatorRow
 from api.resolvers.catalogs import city_shape, country_shape, province_shape
+from api.resolvers.node_ids import operator_node_id
 from api.schema.enums import (
     IdentificationTypeEnum,
     MobileCarrierCodeEnum,
@@ -27,27 +26,19 @@ from api.schema.history import PageInfo
 from api.schema.operator import Company, Identification, Operator, RegistrationTypeRef
 
 
+@dataclass(frozen=True, slots=True)
+class PageArguments:
+    """A connection's `first`, `after`, `last` and `before`, as the client sent them."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+
 class HasCursor(Protocol):
     @property
     def cursor(self) -> str: ...
-
-
-OPERATOR_NODE: Final = "Operator"
-
-
-def operator_node_id(user_id: str) -> strawberry.ID:
-    """The operator's global id: its user ID, which never changes (§4.1.4), under its type."""
-    return strawberry.ID(to_base64(OPERATOR_NODE, user_id))
-
-
-def operator_of_node_id(node_id: str) -> str | None:
-    """The user ID an operator's global id names; None for anything else (another type, or not
-    an id this API gave)."""
-    try:
-        type_name, key = from_base64(node_id)
-    except (ValueError, TypeError):
-        return None
-    return key if type_name == OPERATOR_NODE and key else None
 
 
 def company_shape(company: DomainCompany | None) -> Company | None:
@@ -108,12 +99,13 @@ def to_operator(row: OperatorRow, *, catalogs: Catalogs, locale: Locale) -> Oper
     )
 
 
-def page_info(edges: Sequence[HasCursor], *, has_next_page: bool, after: str | None) -> PageInfo:
-    """Where a page of a connection starts and ends (Relay's cursor connections: a page asked
-    `after` a cursor has edges before it)."""
+def page_info(
+    edges: Sequence[HasCursor], *, has_previous_page: bool, has_next_page: bool
+) -> PageInfo:
+    """Where a page of a connection starts and ends (Relay's cursor connections)."""
     return PageInfo(
         has_next_page=has_next_page,
-        has_previous_page=after is not None,
+        has_previous_page=has_previous_page,
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None,
     )

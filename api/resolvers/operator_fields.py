@@ -9,6 +9,7 @@ from api.clock import as_utc
 from api.domain.lifecycle import agreement_pending as is_agreement_pending
 from api.persistence.tables import DeregistrationRequestRow, OperatorRow
 from api.resolvers.context import Info
+from api.resolvers.node_ids import DEREGISTRATION_NODE, node_id
 from api.schema.enums import AnnualUpdateStatusEnum, DeregistrationStatusEnum
 from api.schema.lifecycle import AnnualUpdate, DeregistrationRequest
 from api.services.annual_update import state_of
@@ -50,7 +51,7 @@ def to_request(
     row: DeregistrationRequestRow, operator: Operator | None = None
 ) -> DeregistrationRequest:
     return DeregistrationRequest(
-        id=str(row.id),  # type: ignore[arg-type]
+        id=node_id(DEREGISTRATION_NODE, row.id or 0),
         status=DeregistrationStatusEnum[row.status],
         reason=row.reason,
         created_at=as_utc(row.created_at),

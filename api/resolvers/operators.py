@@ -1,4 +1,4 @@
-"""Reading operators: `me` and `operator(userId)`."""
+"""Reading operators: `me`, `operator(userId)` and `operatorHistory`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from api.persistence.tables import AuditEntryRow
 from api.resolvers.agreement_signers import agreement_signer
 from api.resolvers.context import Info
 from api.resolvers.errors import as_graphql_error
-from api.resolvers.mapping import operator_of_node_id, page_info, to_operator
+from api.resolvers.mapping import PageArguments, page_info, to_operator
+from api.resolvers.node_ids import HISTORY_NODE, node_id
 from api.schema.history import (
     ChangeActor,
     FieldChange,
@@ -17,7 +18,6 @@ from api.schema.history import (
     HistoryEntry,
     OperatorHistoryConnection,
 )
-from api.schema.node import Node
 from api.schema.operator import Operator
 from api.services import history
 
@@ -34,33 +34,6 @@ async def me(info: Info) -> Operator | None:
     return to_operator(row, catalogs=ctx.services.catalogs, locale=ctx.locale)
 
 
-async def node(info: Info, node_id: str) -> Operator | None:
-    """`node(id:)`: the entity of a global id, with the authorization of its own query (for an
-    operator: yourself, or anyone for customs staff); null for an id that names nothing."""
-    user_id = operator_of_node_id(node_id)
-    if user_id is None:
-        return None
-    ctx = info.context
-    ctx.require_credentials()
-    if ctx.session is None and ctx.partner is None:
-        raise as_graphql_error(DomainError.single(None, ErrorCode.UNAUTHENTICATED), ctx.locale)
-    if not ctx.may_read_operator(user_id):
-        raise as_graphql_error(DomainError.single(None, ErrorCode.FORBIDDEN), ctx.locale)
-    return await operator(info, user_id)
-
-
-MAX_NODES = 100
-
-
-async def nodes(info: Info, node_ids: list[str]) -> list[Node | None]:
-    if len(node_ids) > MAX_NODES:
-        refusal = DomainError.single(
-            "ids", ErrorCode.INVALID_FORMAT, expected=f"a lo sumo {MAX_NODES} ids"
-        )
-        raise as_graphql_error(refusal, info.context.locale)
-    return [await node(info, node_id) for node_id in node_ids]
-
-
 async def operator(info: Info, user_id: str) -> Operator | None:
     ctx = info.context
     async with ctx.services.reading() as db:
@@ -70,8 +43,9 @@ async def operator(info: Info, user_id: str) -> Operator | None:
     return to_operator(row, catalogs=ctx.services.catalogs, locale=ctx.locale)
 
 
-def _history_entry(row: AuditEntryRow) -> HistoryEntry:
+def to_history_entry(row: AuditEntryRow) -> HistoryEntry:
     return HistoryEntry(
+        id=node_id(HISTORY_NODE, row.id or 0),
         occurred_at=as_utc(row.occurred_at),
         actor=ChangeActor(kind=row.actor_kind, user_id=row.actor_user_id),
         operation=row.operation,
@@ -89,22 +63,29 @@ def _history_entry(row: AuditEntryRow) -> HistoryEntry:
 
 
 async def operator_history(
-    info: Info, user_id: str, first: int, after: str | None
+    info: Info, user_id: str, pages: PageArguments
 ) -> OperatorHistoryConnection | None:
     ctx = info.context
     try:
         page = await history.operator_history(
-            ctx.services, user_id=user_id, first=first, after=after
+            ctx.services,
+            user_id=user_id,
+            first=pages.first,
+            after=pages.after,
+            last=pages.last,
+            before=pages.before,
         )
     except DomainError as refusal:
         raise as_graphql_error(refusal, ctx.locale) from None
     if page is None:
         return None
     edges = [
-        HistoryEdge(cursor=history.entry_cursor(row.id or 0), node=_history_entry(row))
-        for row in page.entries
+        HistoryEdge(cursor=history.entry_cursor(row.id or 0), node=to_history_entry(row))
+        for row in page.rows
     ]
     return OperatorHistoryConnection(
         edges=edges,
-        page_info=page_info(edges, has_next_page=page.has_next_page, after=after),
+        page_info=page_info(
+            edges, has_previous_page=page.has_previous_page, has_next_page=page.has_next_page
+        ),
     )

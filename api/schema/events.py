@@ -9,12 +9,16 @@ import strawberry
 from api.schema.enums import OperatorEventTypeEnum
 from api.schema.errors import UserError
 from api.schema.history import FieldChange
+from api.schema.node import Node
 
 
 @strawberry.type(description="One change of an operator's registration.")
-class OperatorEvent:
+class OperatorEvent(Node):
     id: strawberry.ID = strawberry.field(
-        description="Unique per event: a consumer that sees an id twice has seen the same event."
+        description=(
+            "Its global id (Node), unique per event: a consumer that sees an id twice has seen "
+            "the same event."
+        )
     )
     cursor: str = strawberry.field(
         description="Opaque and totally ordered: pass the last one received as `after` to resume."
@@ -29,8 +33,10 @@ class OperatorEvent:
 
 
 @strawberry.type(description="A partner system's API key (the key itself is shown only once).")
-class PartnerKey:
-    id: strawberry.ID = strawberry.field(description="Its number, to revoke it.")
+class PartnerKey(Node):
+    id: strawberry.ID = strawberry.field(
+        description="Its global id (Node): opaque and stable; the `id` of `revokePartnerKey`."
+    )
     name: str = strawberry.field(description="The partner.")
     key_prefix: str = strawberry.field(
         description="The first characters of the key, to recognise it."

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.schema.agreement_signer import AgreementSigner
+from api.schema.node import Node
 
 
 @strawberry.type(description="One field a change touched.")
@@ -37,7 +38,10 @@ class ChangeActor:
 
 
 @strawberry.type(description="One entry of the history.")
-class HistoryEntry:
+class HistoryEntry(Node):
+    id: strawberry.ID = strawberry.field(
+        description="Its global id (Node): opaque and stable, one per entry."
+    )
     occurred_at: datetime = strawberry.field(description="When.")
     actor: ChangeActor = strawberry.field(description="Who.")
     operation: str = strawberry.field(description="What: REGISTER, MODIFY, ...")
@@ -53,17 +57,24 @@ class HistoryEntry:
 
 @strawberry.type(description="An entry with its cursor.")
 class HistoryEdge:
-    cursor: str = strawberry.field(description="Pass as `after` to read older entries.")
+    cursor: str = strawberry.field(
+        description="Pass as `after` to read older entries, as `before` for newer ones."
+    )
     node: HistoryEntry = strawberry.field(description="The entry.")
 
 
 @strawberry.type(description="Where a page ends.")
 class PageInfo:
-    has_next_page: bool = strawberry.field(description="Whether more edges follow this page.")
+    has_next_page: bool = strawberry.field(
+        description=(
+            "Whether edges follow this page: with `first`, edges after it within `before`; "
+            "with `last`, edges at or after the `before` cursor."
+        )
+    )
     has_previous_page: bool = strawberry.field(
         description=(
-            "Whether edges come before this page: true for a page asked `after` a cursor (the "
-            "connections here page forward, with `first` and `after`)."
+            "Whether edges come before this page: with `last`, edges before it within `after`; "
+            "with `first`, edges at or before the `after` cursor."
         )
     )
     start_cursor: str | None = strawberry.field(description="The cursor of the first edge.")

@@ -10,6 +10,7 @@ import strawberry
 from api.schema.enums import AnnualUpdateStatusEnum, DeregistrationStatusEnum
 from api.schema.errors import UserError
 from api.schema.history import PageInfo
+from api.schema.node import Node
 
 if TYPE_CHECKING:
     from api.schema.operator import Operator
@@ -32,9 +33,11 @@ class AnnualUpdate:
 
 
 @strawberry.type(description='A "Solicitud de baja" (§5.8).')
-class DeregistrationRequest:
+class DeregistrationRequest(Node):
     id: strawberry.ID = strawberry.field(
-        description="Its number (the `requestId` of staff's decisions)."
+        description=(
+            "Its global id (Node): opaque and stable; the `requestId` of staff's decisions."
+        )
     )
     status: DeregistrationStatusEnum = strawberry.field(
         description="PENDING, APPROVED, REJECTED or WITHDRAWN."
@@ -66,7 +69,9 @@ class DeregistrationPayload:
 
 @strawberry.type(description="A request with its cursor.")
 class DeregistrationEdge:
-    cursor: str = strawberry.field(description="Pass as `after` for the next page.")
+    cursor: str = strawberry.field(
+        description="Pass as `after` for the edges after it, as `before` for those before it."
+    )
     node: DeregistrationRequest = strawberry.field(description="The request.")
 
 
@@ -78,7 +83,9 @@ class DeregistrationConnection:
 
 @strawberry.type(description="An operator with its cursor.")
 class OperatorEdge:
-    cursor: str = strawberry.field(description="Pass as `after` for the next page.")
+    cursor: str = strawberry.field(
+        description="Pass as `after` for the edges after it, as `before` for those before it."
+    )
     node: LazyOperator = strawberry.field(description="The operator.")
 
 
@@ -91,7 +98,10 @@ class OperatorConnection:
 @strawberry.type(
     description="The *Convenio para la utilización de canales electrónicos o tecnológicos del SENAE*."
 )
-class ElectronicChannelsAgreement:
+class ElectronicChannelsAgreement(Node):
+    id: strawberry.ID = strawberry.field(
+        description="Its global id (Node): one per published version, opaque and stable."
+    )
     version: str = strawberry.field(description='The version to sign, e.g. "2026-01".')
     text: str = strawberry.field(description="The exact text: sign its UTF-8 bytes.")
     sha256: str = strawberry.field(description="Hex SHA-256 of the UTF-8 text.")

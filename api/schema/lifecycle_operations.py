@@ -10,6 +10,7 @@ from strawberry.permission import PermissionExtension
 
 from api.resolvers import lifecycle
 from api.resolvers.context import Info
+from api.resolvers.mapping import PageArguments
 from api.resolvers.permissions import (
     HasCredentials,
     IsAuthenticated,
@@ -27,11 +28,7 @@ from api.schema.lifecycle import (
     PublishAgreementPayload,
     SignAgreementPayload,
 )
-
-First = Annotated[int, strawberry.argument(description="How many: 1 to 100 (more is refused).")]
-After = Annotated[
-    str | None, strawberry.argument(description="The `endCursor` of the previous page.")
-]
+from api.schema.pagination import After, Before, First, Last
 
 
 def staff_only() -> PermissionExtension:
@@ -59,10 +56,14 @@ class LifecycleQueries:
         status: Annotated[
             DeregistrationStatusEnum | None, strawberry.argument(description="Only these.")
         ] = None,
-        first: First = 20,
+        first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> DeregistrationConnection:
-        return await lifecycle.deregistration_requests(info, status, first, after)
+        return await lifecycle.deregistration_requests(
+            info, status, PageArguments(first=first, after=after, last=last, before=before)
+        )
 
     @strawberry.field(
         description="Staff: operators in registration order, optionally by where they stand with this year's update.",
@@ -74,10 +75,16 @@ class LifecycleQueries:
         annual_update_status: Annotated[
             AnnualUpdateStatusEnum | None, strawberry.argument(description="Only these.")
         ] = None,
-        first: First = 20,
+        first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> OperatorConnection:
-        return await lifecycle.operators(info, annual_update_status, first, after)
+        return await lifecycle.operators(
+            info,
+            annual_update_status,
+            PageArguments(first=first, after=after, last=last, before=before),
+        )
 
 
 @strawberry.type

@@ -11,7 +11,9 @@ import strawberry
 from strawberry.permission import PermissionExtension
 
 from api.resolvers import auth, modify, operators, password_reset
+from api.resolvers import nodes as node_resolvers
 from api.resolvers.context import Info
+from api.resolvers.mapping import PageArguments
 from api.resolvers.permissions import (
     HasCredentials,
     IsAuthenticated,
@@ -37,6 +39,7 @@ from api.schema.modify import (
 )
 from api.schema.node import Node
 from api.schema.operator import Operator
+from api.schema.pagination import After, Before, First, Last
 from api.schema.webhook_operations import WebhookMutations, WebhookQueries
 
 
@@ -48,24 +51,27 @@ class OperatorQueries:
 
     @strawberry.field(
         description=(
-            "The entity of a global `id` (Relay's Node), with the same authorization as the "
-            "entity's own query; null for an id that names nothing."
+            "The entity of a global `id` (Relay's Node: Operator, DeregistrationRequest, "
+            "HistoryEntry, OperatorEvent, PartnerKey, ElectronicChannelsAgreement), with the "
+            "same authorization as the entity's own query. Null for an id that names nothing "
+            "and, alike, for one the caller may not see; UNAUTHENTICATED for a bearer token "
+            "that is not valid."
         )
     )
     async def node(
         self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="An `id`.")]
     ) -> Node | None:
-        return await operators.node(info, str(id))
+        return await node_resolvers.node(info, str(id))
 
     @strawberry.field(
-        description="`node` for several ids at once, in their order (null where one names nothing)."
+        description="`node` for several ids at once, in their order (null where one names nothing or is not yours to see)."
     )
     async def nodes(
         self,
         info: Info,
         ids: Annotated[list[strawberry.ID], strawberry.argument(description="At most 100 ids.")],
     ) -> list[Node | None]:
-        return await operators.nodes(info, [str(node_id) for node_id in ids])
+        return await node_resolvers.nodes(info, [str(node_id) for node_id in ids])
 
     @strawberry.field(
         description="A user's registration: yourself, or anyone for customs staff. Null if unknown.",
@@ -98,14 +104,14 @@ class OperatorQueries:
         self,
         info: Info,
         user_id: Annotated[str, strawberry.argument(description='"ID. usuario", any case.')],
-        first: Annotated[
-            int, strawberry.argument(description="How many entries: 1 to 100 (more is refused).")
-        ] = 20,
-        after: Annotated[
-            str | None, strawberry.argument(description="The `endCursor` of the previous page.")
-        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> OperatorHistoryConnection | None:
-        return await operators.operator_history(info, user_id, first, after)
+        return await operators.operator_history(
+            info, user_id, PageArguments(first=first, after=after, last=last, before=before)
+        )
 
 
 @strawberry.type

@@ -44,6 +44,12 @@ async def current_agreement(services: Services) -> AgreementVersionRow | None:
         return await AgreementRepository(session).current()
 
 
+async def agreement_version(services: Services, version: str) -> AgreementVersionRow | None:
+    """A published version, current or earlier (its text stays what its signers signed)."""
+    async with services.reading() as session:
+        return await AgreementRepository(session).by_version(version)
+
+
 async def publish_agreement(
     services: Services, *, text: str, staff_user_id: str
 ) -> AgreementVersionRow:

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api.domain.changes import Change, EventType
-from api.domain.cursors import page_size
+from api.domain.cursors import IdRange, encode_cursor, page_request
 from api.domain.errors import DomainError, ErrorCode
 from api.domain.lifecycle import (
     ECUADOR_TZ,
@@ -35,6 +35,7 @@ from api.persistence.tables import OperatorRow
 from api.services.auth import revoke_other_sessions
 from api.services.container import Services
 from api.services.notify import deliver_pending, queue_notice
+from api.services.paging import Page, read_page
 
 SYSTEM_ACTOR = Actor(kind="SYSTEM", user_id=None)
 
@@ -67,10 +68,11 @@ async def completions_of(
         return await AnnualUpdateRepository(session).completions(operator_ids)
 
 
-@dataclass(frozen=True, slots=True)
-class OperatorPage:
-    operators: Sequence[OperatorRow]
-    has_next_page: bool
+OPERATOR_CURSOR = "operator"
+
+
+def operator_cursor(operator_id: int) -> str:
+    return encode_cursor(OPERATOR_CURSOR, operator_id)
 
 
 def _start_of_year(year: int) -> datetime:
@@ -79,13 +81,20 @@ def _start_of_year(year: int) -> datetime:
 
 @cache
 def _page_of(
-    status: AnnualUpdateStatus | None, covered_types: tuple[str, ...], paged: bool, year: int
+    status: AnnualUpdateStatus | None,
+    covered_types: tuple[str, ...],
+    year: int,
+    *,
+    above: bool,
+    below: bool,
+    descending: bool,
 ) -> SelectOfScalar[OperatorRow]:
-    """The statement of a page of staff's list, built once per kind of page and year: building
-    it costs more than running it (a fifth of a DUE page's CPU). The year is written into it, so
-    that PostgreSQL plans each statement knowing how many operators are left to update (a range
-    of the index when few are, the primary key in order when many); the year's first instant,
-    the cursor and the page size are bound per request."""
+    """The statement of a page of staff's list, built once per kind of page (status, which
+    bounds, which direction) and year: building it costs more than running it (a fifth of a DUE
+    page's CPU). The year is written into it, so that PostgreSQL plans each statement knowing
+    how many operators are left to update (a range of the index when few are, the primary key in
+    order when many); the year's first instant, the bounds and the page size are bound per
+    request."""
     # The expression of the index ix_operators_annual_update_year, its 0 written out (a bound
     # parameter would not match it): the operators left to do it are a range of that index.
     latest = func.coalesce(col(OperatorRow.annual_update_year), literal_column("0"))
@@ -103,32 +112,53 @@ def _page_of(
         statement = statement.where(active, or_(~owes, latest >= this_year))
     elif status in (AnnualUpdateStatus.DUE, AnnualUpdateStatus.OVERDUE):
         statement = statement.where(active, owes, latest < this_year)
-    if paged:
-        statement = statement.where(col(OperatorRow.id) > bindparam("after_id", type_=Integer))
-    return statement.order_by(col(OperatorRow.id)).limit(bindparam("rows", type_=Integer))
+    if above:
+        statement = statement.where(col(OperatorRow.id) > bindparam("above", type_=Integer))
+    if below:
+        statement = statement.where(col(OperatorRow.id) < bindparam("below", type_=Integer))
+    number = col(OperatorRow.id)
+    statement = statement.order_by(number.desc() if descending else number)
+    return statement.limit(bindparam("rows", type_=Integer))
 
 
 async def list_operators(
-    services: Services, *, status: AnnualUpdateStatus | None, first: int, after_id: int | None
-) -> OperatorPage:
+    services: Services,
+    *,
+    status: AnnualUpdateStatus | None,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+) -> Page[OperatorRow]:
     """Operators by where they stand this year (staff's view), by registration order."""
+    request = page_request(OPERATOR_CURSOR, first=first, after=after, last=last, before=before)
     now = services.clock.now()
     year = local(now).year
-    limit = page_size(first)
     if status in (AnnualUpdateStatus.DUE, AnnualUpdateStatus.OVERDUE):
         in_january = local(now).month == 1
         if (status is AnnualUpdateStatus.DUE) != in_january:
-            return OperatorPage(operators=[], has_next_page=False)
+            return Page(rows=[], has_previous_page=False, has_next_page=False)
     covered_types = tuple(sorted(t.value for t in services.settings.annual_update_types))
-    statement = _page_of(status, covered_types, after_id is not None, year)
-    parameters = {
-        "start_of_year": _start_of_year(year),
-        "after_id": after_id,
-        "rows": limit + 1,
-    }
     async with services.reading() as session:
-        rows = (await session.exec(statement, params=parameters)).all()
-    return OperatorPage(operators=rows[:limit], has_next_page=len(rows) > limit)
+
+        async def fetch(ids: IdRange) -> Sequence[OperatorRow]:
+            statement = _page_of(
+                status,
+                covered_types,
+                year,
+                above=ids.above is not None,
+                below=ids.below is not None,
+                descending=ids.descending,
+            )
+            parameters = {
+                "start_of_year": _start_of_year(year),
+                "above": ids.above,
+                "below": ids.below,
+                "rows": ids.limit,
+            }
+            return (await session.exec(statement, params=parameters)).all()
+
+        return await read_page(fetch, request, newest_first=False)
 
 
 async def _covered_active(services: Services) -> Sequence[OperatorRow]:

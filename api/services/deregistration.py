@@ -3,6 +3,7 @@ approval disables the user ID."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -11,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from api.domain.changes import Change, EventType
-from api.domain.cursors import page_size
+from api.domain.cursors import IdRange, encode_cursor, page_request
 from api.domain.errors import DomainError, ErrorCode
 from api.domain.lifecycle import DeregistrationStatus, clean_reason
 from api.domain.vocabulary import OperatorStatus
@@ -33,6 +34,7 @@ from api.persistence.tables import DeregistrationRequestRow, OperatorRow
 from api.services.auth import revoke_other_sessions
 from api.services.container import Services
 from api.services.notify import queue_notice, wake_delivery
+from api.services.paging import Page, read_page
 
 HOUR: Final = 3600
 
@@ -220,23 +222,40 @@ async def decide_deregistration(
     return Decision(request=decided, operator=fresh)
 
 
+REQUEST_CURSOR: Final = "deregistration"
+
+
+def request_cursor(request_id: int) -> str:
+    return encode_cursor(REQUEST_CURSOR, request_id)
+
+
 @dataclass(frozen=True, slots=True)
 class RequestPage:
-    requests: list[DeregistrationRequestRow]
+    page: Page[DeregistrationRequestRow]
     operators: dict[int, OperatorRow]
-    has_next_page: bool
 
 
 async def list_requests(
-    services: Services, *, status: DeregistrationStatus | None, first: int, after_id: int | None
+    services: Services,
+    *,
+    status: DeregistrationStatus | None,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> RequestPage:
-    limit = page_size(first)
+    request = page_request(REQUEST_CURSOR, first=first, after=after, last=last, before=before)
     async with services.reading() as session:
-        rows = list(
-            await DeregistrationRepository(session).page(
-                status=status, after_id=after_id, limit=limit + 1
-            )
-        )
-        page = rows[:limit]
-        operators = await OperatorRepository(session).by_ids({r.operator_id for r in page})
-    return RequestPage(requests=page, operators=operators, has_next_page=len(rows) > limit)
+        repository = DeregistrationRepository(session)
+
+        async def fetch(ids: IdRange) -> Sequence[DeregistrationRequestRow]:
+            return await repository.page(status=status, ids=ids)
+
+        page = await read_page(fetch, request, newest_first=False)
+        operators = await OperatorRepository(session).by_ids({r.operator_id for r in page.rows})
+    return RequestPage(page=page, operators=operators)
+
+
+async def request_of(services: Services, request_id: int) -> DeregistrationRequestRow | None:
+    async with services.reading() as session:
+        return await DeregistrationRepository(session).by_id(request_id)

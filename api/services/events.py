@@ -22,7 +22,7 @@ import redis.exceptions
 
 from api.domain.events import EventFilter, OperatorEventData
 from api.persistence.event_stream import EventStream
-from api.persistence.outbox import events_after, last_sequence, try_relay_lock
+from api.persistence.outbox import event_by_id, events_after, last_sequence, try_relay_lock
 from api.services.container import Services
 
 log = logging.getLogger("api.events")
@@ -195,3 +195,9 @@ async def replay(
 async def current_sequence(services: Services) -> int:
     async with services.reading() as session:
         return await last_sequence(session)
+
+
+async def event(services: Services, event_id: str) -> OperatorEventData | None:
+    """One committed event by its id (the outbox keeps every event)."""
+    async with services.reading() as session:
+        return await event_by_id(session, event_id)

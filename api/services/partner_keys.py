@@ -58,6 +58,11 @@ async def list_partner_keys(services: Services) -> Sequence[PartnerKeyRow]:
         return await PartnerKeyRepository(session).all()
 
 
+async def partner_key(services: Services, key_id: int) -> PartnerKeyRow | None:
+    async with services.reading() as session:
+        return await PartnerKeyRepository(session).by_id(key_id)
+
+
 async def revoke_partner_key(services: Services, *, key_id: int) -> None:
     async with services.transaction() as session:
         if not await PartnerKeyRepository(session).revoke(key_id, at=services.clock.now()):

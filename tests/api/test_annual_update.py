@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from api.domain.lifecycle import AnnualUpdateStatus, local
 from api.domain.vocabulary import Role
-from api.services.annual_update import list_operators
+from api.services.annual_update import list_operators, operator_cursor
 from api.services.container import Services
 from tests.api.conftest import (
     ROOT,
@@ -236,19 +236,19 @@ async def test_staff_pages_through_a_status_list_without_losing_or_repeating_any
         await completed(services, user_id, today.year)
 
     seen: list[str] = []
-    after: int | None = None
+    after: str | None = None
     while True:
-        page = await list_operators(services, status=status, first=2, after_id=after)
-        seen += [row.user_id for row in page.operators]
+        page = await list_operators(services, status=status, first=2, after=after)
+        seen += [row.user_id for row in page.rows]
         if not page.has_next_page:
             break
-        after = page.operators[-1].id
+        after = operator_cursor(page.rows[-1].id or 0)
 
     assert seen == user_ids[0::2]
     up_to_date = await list_operators(
-        services, status=AnnualUpdateStatus.UP_TO_DATE, first=50, after_id=None
+        services, status=AnnualUpdateStatus.UP_TO_DATE, first=50, after=None
     )
-    assert [row.user_id for row in up_to_date.operators] == user_ids[1::2]
+    assert [row.user_id for row in up_to_date.rows] == user_ids[1::2]
 
 
 async def latest_years(services: Services) -> dict[str, int | None]:

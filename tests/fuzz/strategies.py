@@ -16,7 +16,8 @@ from typing import Any, Final, TypeVar
 from hypothesis import strategies as st
 
 from api.domain.cursors import encode_cursor
-from api.resolvers.lifecycle import OPERATOR_CURSOR, REQUEST_CURSOR
+from api.services.annual_update import OPERATOR_CURSOR
+from api.services.deregistration import REQUEST_CURSOR
 from tests.api.conftest import PASSWORD
 from tests.fuzz.support import OTHER, STAFF, USER
 

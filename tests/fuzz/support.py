@@ -39,6 +39,7 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 from api.domain.vocabulary import Role
+from api.resolvers.node_ids import DEREGISTRATION_NODE, PARTNER_KEY_NODE, node_id
 from api.services.container import Services, build_services
 from api.services.deregistration import request_deregistration
 from api.services.partner_keys import create_partner_key
@@ -476,11 +477,11 @@ class Stores:
                     request = await request_deregistration(
                         self.services, operator_id=row.id, reason="Cierre de la empresa"
                     )
-                    cast.request_ids.append(str(request.id))
+                    cast.request_ids.append(node_id(DEREGISTRATION_NODE, request.id or 0))
             issued = await create_partner_key(
                 self.services, name="Banco del Pacífico", scopes=["events:read"], created_by=None
             )
-            cast.partner_key_ids.append(str(issued.row.id))
+            cast.partner_key_ids.append(node_id(PARTNER_KEY_NODE, issued.row.id or 0))
             return cast
 
         return self.run(create())

@@ -19,7 +19,8 @@ from hypothesis import currently_in_test_context, event, given
 from hypothesis import strategies as st
 
 from api.domain.cursors import encode_cursor
-from api.resolvers.lifecycle import OPERATOR_CURSOR, REQUEST_CURSOR
+from api.services.annual_update import OPERATOR_CURSOR
+from api.services.deregistration import REQUEST_CURSOR
 from api.services.history import entry_cursor
 from tests.api.conftest import PASSWORD, SmtpSink
 from tests.api.test_modify import code_from
@@ -277,8 +278,8 @@ OPERATIONS: Final = (
     ),
     Operation(
         "deregistrationRequests",
-        """query($status: DeregistrationStatus, $first: Int!, $after: String) {
-          deregistrationRequests(status: $status, first: $first, after: $after) {
+        """query($status: DeregistrationStatus, $first: Int!, $after: String, $before: String) {
+          deregistrationRequests(status: $status, first: $first, after: $after, before: $before) {
             edges { cursor node { id status } } pageInfo { hasNextPage endCursor }
           }
         }""",
@@ -286,13 +287,14 @@ OPERATIONS: Final = (
             status=mostly([None, "PENDING", "APPROVED"], edge_text()),
             first=ints([20, 1]),
             after=REQUEST_CURSORS,
+            before=REQUEST_CURSORS,
         ),
         SIGNED_IN,
     ),
     Operation(
         "operators",
-        """query($status: AnnualUpdateStatus, $first: Int!, $after: String) {
-          operators(annualUpdateStatus: $status, first: $first, after: $after) {
+        """query($status: AnnualUpdateStatus, $first: Int!, $after: String, $before: String) {
+          operators(annualUpdateStatus: $status, first: $first, after: $after, before: $before) {
             edges { cursor node { userId } } pageInfo { hasNextPage endCursor }
           }
         }""",
@@ -300,6 +302,7 @@ OPERATIONS: Final = (
             status=mostly([None, "DUE", "UP_TO_DATE"], edge_text()),
             first=ints([20, 1]),
             after=OPERATOR_CURSORS,
+            before=OPERATOR_CURSORS,
         ),
         SIGNED_IN,
     ),
