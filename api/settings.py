@@ -127,6 +127,9 @@ class Settings(BaseSettings):
     # How often an idle worker looks for new events and due retries.
     webhook_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 0.5
     webhooks_per_key: Annotated[int, Field(ge=1, le=100)] = 10
+    # Delivered deliveries are kept this long (to tell a duplicate by its webhook-id in a
+    # dispute), then deleted; dead letters stay until redelivered or their webhook is deleted.
+    webhook_retention_days: Annotated[float, Field(gt=0)] = 7.0
     # Internal networks a webhook may target anyway (comma-separated IPs or CIDRs; plain HTTP
     # only inside them). None by default: loopback, private and link-local are refused. Tests
     # name 127.0.0.1.

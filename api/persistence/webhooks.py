@@ -115,6 +115,15 @@ class WebhookRepository:
         found = (await self.session.exec(statement)).first()
         return None if found is None else (found[0], found[1])
 
+    async def delete_delivered_before(self, at: datetime) -> int:
+        result = await self.session.exec(
+            delete(WebhookDeliveryRow).where(
+                col(WebhookDeliveryRow.status) == DeliveryStatus.DELIVERED.value,
+                col(WebhookDeliveryRow.delivered_at) < at,
+            )
+        )
+        return int(result.rowcount)
+
     async def lock_active(self, *, limit: int) -> Sequence[WebhookRow]:
         """Active webhooks of keys not revoked, each locked for this transaction; one another
         worker holds is skipped."""

@@ -61,6 +61,7 @@ SEND_BATCH = 50
 MAX_WEBHOOKS_PER_PASS = 1000
 DEAD_LETTERS_LISTED = 100
 RETRY_SECONDS = 1.0
+PRUNE_EVERY_SECONDS = 60.0
 
 
 def now() -> datetime:
@@ -272,6 +273,12 @@ class WebhookWorker:
                 session.add(webhook)
         return created
 
+    async def prune_once(self) -> int:
+        """Deletes the deliveries delivered longer ago than WEBHOOK_RETENTION_DAYS."""
+        before = now() - timedelta(days=self.services.settings.webhook_retention_days)
+        async with self.services.transaction() as session:
+            return await WebhookRepository(session).delete_delivered_before(before)
+
     async def send_once(self) -> int:
         """Sends the due heads of every queue, at once; returns how many were attempted."""
         async with self.services.transaction() as session:
@@ -340,8 +347,12 @@ class WebhookWorker:
 
     async def run(self, stop: asyncio.Event) -> None:
         poll = self.services.settings.webhook_poll_seconds
+        pruned_at = 0.0
         while not stop.is_set():
             try:
+                if time.monotonic() - pruned_at >= PRUNE_EVERY_SECONDS:
+                    await self.prune_once()
+                    pruned_at = time.monotonic()
                 dispatched = await self.dispatch_once()
                 sent = await self.send_once()
             except Exception as error:

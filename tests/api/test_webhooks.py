@@ -21,8 +21,10 @@ from api.domain.changes import Change, EventType
 from api.domain.webhooks import new_signing_secret
 from api.persistence.operators import SYSTEM, OperatorRepository, record_change
 from api.persistence.tables import OperatorRow
+from api.resolvers.webhook_payloads import render
 from api.services.container import Services
 from api.services.partner_keys import create_partner_key, revoke_partner_key
+from api.services.webhooks import WebhookWorker, register_webhook
 from tests.api.conftest import (
     ROOT,
     Api,
@@ -559,3 +561,38 @@ async def test_a_revoked_keys_webhooks_receive_nothing_more(
     assert [a.data["changes"][0]["new"] for a in receiver.arrivals] == [None]
     assert len(receiver.arrivals) == 1
     assert await count_rows(services, "webhook_deliveries") == 1
+
+
+async def test_delivered_deliveries_older_than_the_retention_are_deleted_dead_letters_kept(
+    services: Services,
+) -> None:
+    (person,) = await operators(services, 1)
+    issued = await create_partner_key(services, name="Puerto", scopes="webhooks", created_by=None)
+    await register_webhook(
+        services,
+        key_id=issued.row.id or 0,
+        url="http://127.0.0.1:9/hooks",
+        event_types=None,
+        document=None,
+    )
+    for n in range(3):
+        await move(services, person, f"Calle {n}")
+    worker = WebhookWorker(services, render)
+    try:
+        assert await worker.dispatch_once() == 3
+        async with services.transaction() as session:
+            for sequence_rank, (status, age) in enumerate(
+                (("DELIVERED", 8), ("DELIVERED", 1), ("DEAD", 30))
+            ):
+                await session.exec(  # type: ignore[call-overload]
+                    text(
+                        "UPDATE webhook_deliveries SET status = :status, "
+                        "delivered_at = now() - make_interval(days => :age) "
+                        "WHERE id = (SELECT id FROM webhook_deliveries ORDER BY sequence "
+                        "OFFSET :rank LIMIT 1)"
+                    ).bindparams(status=status, age=age, rank=sequence_rank)
+                )
+        assert await worker.prune_once() == 1
+    finally:
+        await worker.close()
+    assert [row["status"] for row in await delivery_rows(services)] == ["DELIVERED", "DEAD"]
