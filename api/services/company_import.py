@@ -181,6 +181,8 @@ async def _write_batch(services: Services, batch: list[_Read], report: ImportRep
             )
         if not values:
             return
+        # In RUC order, so that imports running at once lock the rows they share in one order.
+        values.sort(key=lambda value: str(value["ruc"]))
         dialect = session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         statement = insert(CompanyRow)

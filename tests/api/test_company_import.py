@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from api.domain.vocabulary import RegistrationTypeCode
+from api.services import company_import
+from api.services.company_import import import_companies
 from api.services.container import Services
 from tests.api.conftest import Api, Environment, count_rows, make_operator
 from tests.api.test_cli import create_user_args, run_cli
@@ -255,3 +260,38 @@ async def test_operators_registered_before_the_import_see_the_imported_company(
     token = await api.login("1704567898", "EMPLEADO01")
     me = await api.data("{ me { company { name } } }", token=token)
     assert me["me"]["company"] == {"name": "IMPORTADORA ANDINA S.A."}
+
+
+async def test_two_imports_of_one_file_at_once_store_each_company_once(
+    services: Services,
+) -> None:
+    lines = [HEADER, *GOOD]
+    reports = await asyncio.gather(
+        *(import_companies(services, io.StringIO("\n".join(lines) + "\n")) for _ in range(4))
+    )
+    assert all(report.refused == [] for report in reports)
+    # Whichever import wrote a company first, the others found it or upserted the same values.
+    assert sum(report.inserted + report.updated + report.unchanged for report in reports) == 12
+    assert [(r[0], r[1]) for r in await companies(services)] == [
+        ("1760001200001", "EMPRESA PUBLICA DE COMERCIO | EP"),
+        ("1790123456001", "IMPORTADORA ANDINA S.A."),
+        ("1791000005001", "PROGRAMA MUNDIAL DE ALIMENTOS"),
+    ]
+
+
+async def test_a_file_longer_than_a_batch_is_written_batch_after_batch(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(company_import, "BATCH_SIZE", 2)
+    batches: list[int] = []
+    write_batch = company_import._write_batch
+
+    async def counting(services: Services, batch: list[Any], report: Any) -> None:
+        batches.append(len(batch))
+        await write_batch(services, batch, report)
+
+    monkeypatch.setattr(company_import, "_write_batch", counting)
+    report = await import_companies(services, io.StringIO("\n".join([HEADER, *GOOD]) + "\n"))
+    assert batches == [2, 1]
+    assert report.inserted == 3
+    assert await count_rows(services, "companies") == 3
