@@ -305,7 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
 
-    commands.add_parser("serve", help="run the API (GraphiQL at /graphql)").set_defaults(func=serve)
+    commands.add_parser(
+        "serve", help="run the API at /graphql (GraphiQL there too unless GRAPHIQL is off)"
+    ).set_defaults(func=serve)
     commands.add_parser("migrate", help="apply database migrations").set_defaults(func=migrate)
     commands.add_parser("seed-demo", help="load the demo users (idempotent)").set_defaults(
         func=seed_demo

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from api.graphiql import asset_route as graphiql_assets
 from api.graphql_http import EcuapassGraphQL
 from api.http_cache import PublicAnswerReplay
 from api.http_guards import BodySizeLimit, RequestBudget
@@ -200,6 +201,9 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
+    if settings.graphiql_enabled:
+        # The files GraphiQL's page loads: served here, the page needs no other server.
+        routes.append(graphiql_assets())
     if settings.metrics_enabled:
         routes.append(
             Route(

@@ -41,6 +41,7 @@ from api.domain.messages import error_message, parse_locale
 from api.domain.partners import is_partner_key
 from api.domain.text_safety import contains_unsafe_text
 from api.domain.vocabulary import Locale
+from api.graphiql import page as graphiql_page
 from api.http_guards import declares_json, scope_client_address
 from api.observability.logs import request_id_var
 from api.resolvers.caching import QUERY_CACHE_SIZE, BoundedCache
@@ -267,6 +268,10 @@ class EcuapassGraphQL(GraphQL[Context, None]):
             media_type="application/json",
             headers={"Cache-Control": "no-store"},
         )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL served by this server alone (api/graphiql.py), not Strawberry's CDN page."""
+        return graphiql_page()
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         """GraphiQL for a browser's GET without a query, but not for a GET that names a persisted

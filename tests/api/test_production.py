@@ -9,6 +9,7 @@ import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -117,13 +118,59 @@ def test_every_answer_carries_the_security_headers(production_server: Server) ->
         assert headers["strict-transport-security"] == "max-age=31536000"
 
 
-def test_graphiql_page_may_load_what_it_needs_under_its_policy(server: Server) -> None:
+def test_graphiql_page_may_load_from_this_origin_only_under_its_policy(server: Server) -> None:
     page = httpx.get(f"{server.url}/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200
     policy = page.headers["content-security-policy"]
-    assert "script-src 'self' 'unsafe-inline'" in policy
-    assert "connect-src 'self' ws: wss:" in policy
+    assert "script-src 'self';" in policy
+    assert "style-src 'self';" in policy
+    assert "connect-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+    assert "https:" not in policy
     assert page.headers["x-content-type-options"] == "nosniff"
+
+
+def test_graphiql_files_are_served_with_their_type_and_kept_for_good(server: Server) -> None:
+    from api.graphiql import assets
+
+    vendored = assets()["graphiql"]
+    served = httpx.get(f"{server.url}{vendored.url}")
+    assert served.status_code == 200
+    assert served.headers["content-type"].startswith("text/javascript")
+    assert served.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert served.content == vendored.file.read_bytes()
+    ours = httpx.get(f"{server.url}{assets()['start'].url}")
+    assert ours.headers["cache-control"] == "no-cache"
+    # Only the files the page names: nothing else of the disk, however the path is spelt.
+    for path in ("/static/graphiql/assets.json", "/static/graphiql/../graphiql.py"):
+        assert httpx.get(f"{server.url}{path}").status_code == 404
+
+
+def test_graphiql_and_its_files_are_off_by_default_in_production(
+    production_server: Server,
+) -> None:
+    from api.graphiql import assets
+
+    page = httpx.get(f"{production_server.url}/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 404
+    assert not page.headers["content-type"].startswith("text/html")
+    assert "GraphiQL" not in page.text
+    served = httpx.get(f"{production_server.url}{assets()['graphiql'].url}")
+    assert served.status_code == 404
+
+
+def test_the_startup_log_says_whether_graphiql_is_served(
+    environment: Environment, tmp_path: Path
+) -> None:
+    default = production(environment, LOG_LEVEL="info")
+    turned_on = production(environment, LOG_LEVEL="info", GRAPHIQL="true")
+    for variables, line in (
+        (default, "(GraphiQL off: GRAPHIQL=true turns it on)"),
+        (turned_on, "GraphQL and GraphiQL: http://"),
+    ):
+        started = start_server(variables, tmp_path / "api.log")
+        stop_server(started)
+        assert line in started.log(), started.log()
 
 
 def test_a_secret_made_as_the_readme_says_is_strong_enough() -> None:
