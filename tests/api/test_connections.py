@@ -6,11 +6,26 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from api.persistence.tables import AuditEntryRow
 from api.services.container import Services
-from tests.api.conftest import STAFF_IDENTIFICATION, STAFF_USER_ID, Api, make_operator, make_staff
+from api.services.deregistration import request_deregistration
+from tests.api.conftest import (
+    PASSWORD,
+    STAFF_IDENTIFICATION,
+    STAFF_USER_ID,
+    Api,
+    make_operator,
+    make_staff,
+)
+from tests.api.test_catalogs_api import (  # noqa: F401 (fixtures)
+    StatementCounter,
+    in_process,
+    post_in_process,
+    sql_statements,
+)
 
 ARGS = "first: $first, after: $after, last: $last, before: $before"
 VARS = "$first: Int, $after: String, $last: Int, $before: String"
@@ -158,3 +173,52 @@ async def test_a_cursor_of_another_connection_is_refused(api: Api, staff: str) -
         CONNECTIONS["operators"], {"before": history["pageInfo"]["endCursor"]}, token=staff
     )
     assert body["errors"][0]["extensions"]["field"] == "before"
+
+
+async def test_a_page_costs_one_statement_plus_at_most_one_per_cursor_whatever_its_size(
+    in_process: httpx.AsyncClient,  # noqa: F811 (the fixture)
+    services: Services,
+    sql_statements: StatementCounter,  # noqa: F811 (the fixture)
+) -> None:
+    """The operators of a page of staff's queue come in one statement (no N+1), and each cursor
+    given costs at most one more, of at most one row, for the exact `pageInfo` at its end."""
+    for user_id in OPERATORS:
+        row = await make_operator(
+            services, user_id=user_id, email=f"{user_id.lower()}@correo.example"
+        )
+        assert row.id is not None
+        await request_deregistration(services, operator_id=row.id, reason="Cierre")
+    await make_staff(services)
+    login = await post_in_process(
+        in_process,
+        f'mutation {{ login(identification: "{STAFF_IDENTIFICATION}", userId: "{STAFF_USER_ID}", '
+        f'password: "{PASSWORD}") {{ token }} }}',
+    )
+    token = login["login"]["token"]
+
+    async def statements(arguments: str) -> int:
+        sql_statements.statements.clear()
+        await post_in_process(
+            in_process,
+            f"{{ deregistrationRequests({arguments}) {{ edges {{ cursor node {{ id "
+            f"operator {{ userId }} }} }} {PAGE} }} }}",
+            token,
+        )
+        return len(sql_statements.statements)
+
+    listed = await post_in_process(
+        in_process, "{ deregistrationRequests(first: 5) { edges { cursor } } }", token
+    )
+    cursors = [edge["cursor"] for edge in listed["deregistrationRequests"]["edges"]]
+    one_page = await statements("first: 1")
+    assert await statements("first: 5") == one_page
+    assert await statements("last: 5") == one_page
+    assert await statements(f'first: 2, after: "{cursors[0]}"') == one_page + 1
+    assert await statements(f'last: 2, before: "{cursors[4]}"') == one_page + 1
+    assert await statements(f'first: 3, after: "{cursors[0]}", before: "{cursors[4]}"') == (
+        one_page + 2
+    )
+    # When the page is already known to be followed by more, the far end is not read.
+    assert await statements(f'first: 2, after: "{cursors[0]}", before: "{cursors[4]}"') == (
+        one_page + 1
+    )
