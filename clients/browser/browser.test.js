@@ -139,6 +139,7 @@ test("GraphiQL renders from the API alone and runs a query", async () => {
   const result = JSON.parse(await resultText(page));
   assert.ok(result.data.registrationTypes.some((type) => type.code === "GENERAL_USER"), JSON.stringify(result));
   assert.deepEqual(problems, []);
+  assert.deepEqual(offMachine, [], "requests off this machine were attempted");
 });
 
 test("GraphiQL receives a subscription's event over the WebSocket of the same origin", async () => {
@@ -167,6 +168,7 @@ test("GraphiQL receives a subscription's event over the WebSocket of the same or
   assert.equal(event.data.operatorEvents.type, "DEREGISTRATION_REQUESTED");
   assert.equal(event.data.operatorEvents.userId, SIGN_IN.u);
   assert.deepEqual(problems, []);
+  assert.deepEqual(offMachine, [], "requests off this machine were attempted");
 });
 
 // Runs in the page: sign in, then `me` with the token, as a single-page application does; the
@@ -196,6 +198,7 @@ test("a page of an origin in CORS_ORIGINS signs in and reads `me` with fetch", a
   // Exposed to the page by CORS: what a front end quotes when it reports a problem.
   assert.ok(answer.requestId, "X-Request-ID is not exposed to the page");
   assert.deepEqual(problems, []);
+  assert.deepEqual(offMachine, [], "requests off this machine were attempted");
 });
 
 test("a page of an origin not in CORS_ORIGINS cannot read the API's answers", async () => {
@@ -242,4 +245,5 @@ test("the browser's own WebSocket receives text frames on graphql-transport-ws",
   assert.equal(event.type, "next");
   assert.equal(event.payload.data.operatorEvents.type, "DEREGISTRATION_REQUESTED");
   assert.deepEqual(problems, []);
+  assert.deepEqual(offMachine, [], "requests off this machine were attempted");
 });
