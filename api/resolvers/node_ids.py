@@ -18,6 +18,8 @@ EVENT_NODE: Final = "OperatorEvent"
 HISTORY_NODE: Final = "HistoryEntry"
 PARTNER_KEY_NODE: Final = "PartnerKey"
 AGREEMENT_NODE: Final = "ElectronicChannelsAgreement"
+WEBHOOK_NODE: Final = "Webhook"
+WEBHOOK_DELIVERY_NODE: Final = "WebhookDelivery"
 
 
 def node_id(type_name: str, key: str | int) -> strawberry.ID:

@@ -23,11 +23,14 @@ from api.resolvers.node_ids import (
     HISTORY_NODE,
     OPERATOR_NODE,
     PARTNER_KEY_NODE,
+    WEBHOOK_DELIVERY_NODE,
+    WEBHOOK_NODE,
     key_of_node_id,
     type_of_node_id,
 )
 from api.resolvers.operator_fields import to_request
 from api.resolvers.operators import operator, to_history_entry
+from api.resolvers.webhooks import delivery_node, webhook_node
 from api.schema.node import Node
 from api.services import agreement, deregistration, events, history, partner_keys
 
@@ -122,6 +125,18 @@ async def _agreement(info: Info, version: str) -> Node | None:
     return to_agreement(row) if row is not None else None
 
 
+async def _webhook(info: Info, key: str) -> Node | None:
+    # As `webhooks`: the owning partner key's own, with scope webhooks.
+    number = _number(key)
+    return await webhook_node(info, number) if number is not None else None
+
+
+async def _webhook_delivery(info: Info, key: str) -> Node | None:
+    # As `webhookDeadLetters`: a delivery of one of the key's own webhooks.
+    number = _number(key)
+    return await delivery_node(info, number) if number is not None else None
+
+
 _RESOLVERS: Final[dict[str, Callable[[Info, str], Awaitable[Node | None]]]] = {
     OPERATOR_NODE: _operator,
     DEREGISTRATION_NODE: _deregistration_request,
@@ -129,6 +144,8 @@ _RESOLVERS: Final[dict[str, Callable[[Info, str], Awaitable[Node | None]]]] = {
     HISTORY_NODE: _history_entry,
     PARTNER_KEY_NODE: _partner_key,
     AGREEMENT_NODE: _agreement,
+    WEBHOOK_NODE: _webhook,
+    WEBHOOK_DELIVERY_NODE: _webhook_delivery,
 }
 
 

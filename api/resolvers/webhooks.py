@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from api.clock import as_utc
-from api.domain.cursors import parse_id
 from api.domain.events import event_cursor
+from api.domain.partners import Scope
 from api.domain.webhooks import WebhookStatus
 from api.persistence.tables import WebhookDeliveryRow, WebhookRow
 from api.resolvers.context import Info
 from api.resolvers.errors import REFUSALS, user_errors
+from api.resolvers.node_ids import (
+    WEBHOOK_DELIVERY_NODE,
+    WEBHOOK_NODE,
+    node_id,
+    number_of_node_id,
+)
 from api.resolvers.webhook_payloads import check_document
 from api.schema.enums import OperatorEventTypeEnum
 from api.schema.webhook_enums import WebhookDeliveryStatusEnum, WebhookStatusEnum
@@ -32,7 +38,7 @@ def _key_id(info: Info) -> int:
 def to_webhook(row: WebhookRow) -> Webhook:
     types = row.event_types.split(",") if row.event_types else None
     return Webhook(
-        id=str(row.id),  # type: ignore[arg-type]
+        id=node_id(WEBHOOK_NODE, row.id or 0),
         url=row.url,
         event_types=[OperatorEventTypeEnum[name] for name in types] if types else None,
         subscription=row.document,
@@ -43,7 +49,7 @@ def to_webhook(row: WebhookRow) -> Webhook:
 
 def to_delivery(row: WebhookDeliveryRow, *, event_id: str) -> WebhookDelivery:
     return WebhookDelivery(
-        id=str(row.id),  # type: ignore[arg-type]
+        id=node_id(WEBHOOK_DELIVERY_NODE, row.id or 0),
         event_id=event_id,
         cursor=event_cursor(row.sequence),
         status=WebhookDeliveryStatusEnum[row.status],
@@ -82,7 +88,7 @@ async def set_status(info: Info, webhook_id: str, status: WebhookStatus) -> Webh
         row = await webhooks.set_webhook_status(
             ctx.services,
             key_id=_key_id(info),
-            webhook_id=parse_id(webhook_id, field="id"),
+            webhook_id=number_of_node_id(webhook_id, WEBHOOK_NODE, field="id"),
             status=status,
         )
     except REFUSALS as refusal:
@@ -94,7 +100,9 @@ async def delete_webhook(info: Info, webhook_id: str) -> WebhookPayload:
     ctx = info.context
     try:
         await webhooks.delete_webhook(
-            ctx.services, key_id=_key_id(info), webhook_id=parse_id(webhook_id, field="id")
+            ctx.services,
+            key_id=_key_id(info),
+            webhook_id=number_of_node_id(webhook_id, WEBHOOK_NODE, field="id"),
         )
     except REFUSALS as refusal:
         return WebhookPayload(errors=user_errors(refusal, ctx.locale))
@@ -104,7 +112,7 @@ async def delete_webhook(info: Info, webhook_id: str) -> WebhookPayload:
 async def dead_letters(info: Info, webhook_id: str) -> list[WebhookDelivery]:
     ctx = info.context
     try:
-        number = parse_id(webhook_id, field="webhookId")
+        number = number_of_node_id(webhook_id, WEBHOOK_NODE, field="webhookId")
     except REFUSALS:
         return []
     rows = await webhooks.dead_letters(ctx.services, key_id=_key_id(info), webhook_id=number)
@@ -115,8 +123,36 @@ async def redeliver(info: Info, delivery_id: str) -> RedeliverWebhookDeliveryPay
     ctx = info.context
     try:
         row, event_id = await webhooks.redeliver(
-            ctx.services, key_id=_key_id(info), delivery_id=parse_id(delivery_id, field="id")
+            ctx.services,
+            key_id=_key_id(info),
+            delivery_id=number_of_node_id(delivery_id, WEBHOOK_DELIVERY_NODE, field="id"),
         )
     except REFUSALS as refusal:
         return RedeliverWebhookDeliveryPayload(errors=user_errors(refusal, ctx.locale))
     return RedeliverWebhookDeliveryPayload(delivery=to_delivery(row, event_id=event_id))
+
+
+async def webhook_node(info: Info, webhook_id: int) -> Webhook | None:
+    """`node(id:)` of a webhook: the owning key's only (with scope webhooks), else null."""
+    key_id = _owning_key(info)
+    if key_id is None:
+        return None
+    row = await webhooks.webhook_of_key(info.context.services, key_id=key_id, webhook_id=webhook_id)
+    return to_webhook(row) if row is not None else None
+
+
+async def delivery_node(info: Info, delivery_id: int) -> WebhookDelivery | None:
+    key_id = _owning_key(info)
+    if key_id is None:
+        return None
+    found = await webhooks.delivery_of_key(
+        info.context.services, key_id=key_id, delivery_id=delivery_id
+    )
+    return to_delivery(found[0], event_id=found[1]) if found is not None else None
+
+
+def _owning_key(info: Info) -> int | None:
+    partner = info.context.partner
+    if partner is None or Scope.WEBHOOKS not in partner.scopes:
+        return None
+    return partner.key_id

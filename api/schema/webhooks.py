@@ -8,6 +8,7 @@ import strawberry
 
 from api.schema.enums import OperatorEventTypeEnum
 from api.schema.errors import UserError
+from api.schema.node import Node
 from api.schema.webhook_enums import WebhookDeliveryStatusEnum, WebhookStatusEnum
 
 
@@ -34,8 +35,10 @@ class RegisterWebhookInput:
 
 
 @strawberry.type(description="A partner key's webhook (its signing secret is shown only once).")
-class Webhook:
-    id: strawberry.ID = strawberry.field(description="Its number, to pause, resume or delete it.")
+class Webhook(Node):
+    id: strawberry.ID = strawberry.field(
+        description="Its global id (Node): opaque and stable; the `id` to pause, resume or delete it."
+    )
     url: str = strawberry.field(description="Where deliveries are POSTed.")
     event_types: list[OperatorEventTypeEnum] | None = strawberry.field(
         description="The types delivered (null: every type)."
@@ -50,8 +53,10 @@ class Webhook:
 
 
 @strawberry.type(description="One event's delivery to a webhook.")
-class WebhookDelivery:
-    id: strawberry.ID = strawberry.field(description="Its number, to redeliver it.")
+class WebhookDelivery(Node):
+    id: strawberry.ID = strawberry.field(
+        description="Its global id (Node): opaque and stable; the `id` to redeliver it."
+    )
     event_id: str = strawberry.field(
         description="The `webhook-id` header of every attempt: the event's id, the same on retries."
     )

@@ -196,6 +196,23 @@ async def redeliver(
     return found
 
 
+async def webhook_of_key(services: Services, *, key_id: int, webhook_id: int) -> WebhookRow | None:
+    async with services.reading() as session:
+        return await WebhookRepository(session).of_key(webhook_id, key_id)
+
+
+async def delivery_of_key(
+    services: Services, *, key_id: int, delivery_id: int
+) -> tuple[WebhookDeliveryRow, str] | None:
+    """A delivery with its event's id, if it belongs to one of the key's webhooks."""
+    async with services.reading() as session:
+        repository = WebhookRepository(session)
+        found = await repository.delivery(delivery_id)
+        if found is None or await repository.of_key(found[0].webhook_id, key_id) is None:
+            return None
+        return found
+
+
 def retry_policy(services: Services) -> RetryPolicy:
     settings = services.settings
     return RetryPolicy(

@@ -471,6 +471,12 @@ async def test_another_partners_webhooks_are_invisible_to_a_key(
     webhook_id, _ = await register(api, owner, receiver.url)
 
     assert (await api.data(WEBHOOKS, token=other))["webhooks"] == []
+    by_id = "query($id: ID!) { node(id: $id) { id ... on Webhook { url } } }"
+    assert (await api.data(by_id, {"id": webhook_id}, token=other))["node"] is None
+    assert (await api.data(by_id, {"id": webhook_id}, token=owner))["node"] == {
+        "id": webhook_id,
+        "url": receiver.url,
+    }
     for mutation, name in (
         (PAUSE, "pauseWebhook"),
         (RESUME, "resumeWebhook"),
