@@ -102,9 +102,12 @@ class Settings(BaseSettings):
     # comma-separated; default the accredited CAs FirmaEC's library knows
     # (api/domain/certificate_holders.py). The subject layout is read for every CA.
     signature_ca_pens: Annotated[tuple[str, ...], NoDecode] = ACCREDITED_CA_PENS
-    # The registration types the yearly duty covers (comma-separated codes; default: all seven).
+    # The registration types the yearly duty covers (comma-separated codes). Resolution
+    # SENAE-DGN-2016-0364-RE obliges "el OCE" to update "los datos asociados a su registro de
+    # operador": by default the foreign trade representative (the OCE's own registration) and
+    # its employees; README "The yearly update" explains the choice.
     annual_update_types: Annotated[frozenset[RegistrationTypeCode], NoDecode] = frozenset(
-        RegistrationTypeCode
+        {RegistrationTypeCode.FOREIGN_TRADE_REPRESENTATIVE, RegistrationTypeCode.EMPLOYEE}
     )
     # Partner events: the stream keeps about this many recent events (older ones come from the
     # database); a subscriber more than `subscriber_buffer` events behind is disconnected.

@@ -74,13 +74,14 @@ async def grow(stores: Stores, size: int) -> None:
             user_id, name, role, country_code, province_code, city_code, address, phone1, phone2,
             mobile_carrier, mobile_number, fax, email, company_ruc, company_name, password_hash,
             status, version, created_at, updated_at, last_update_at, agreement_version,
-            agreement_signed_at, employee_permission, status_reason)
+            agreement_signed_at, employee_permission, status_reason, registered_name)
         SELECT o.registration_type, o.identification_type, o.identification_number,
             'OCE' || lpad(g::text, 6, '0'), o.name, o.role, o.country_code, o.province_code,
             o.city_code, o.address, o.phone1, o.phone2, o.mobile_carrier, o.mobile_number, o.fax,
             'oce' || g || '@bench.example', o.company_ruc, o.company_name, o.password_hash,
             o.status, o.version, TIMESTAMPTZ '{LAST_YEAR}', o.updated_at, o.last_update_at,
-            o.agreement_version, o.agreement_signed_at, o.employee_permission, o.status_reason
+            o.agreement_version, o.agreement_signed_at, o.employee_permission, o.status_reason,
+            o.registered_name
         FROM operators o, generate_series((SELECT count(*) FROM operators), {size}) g
         WHERE o.user_id = 'USUARIO01';
         INSERT INTO audit_entries (operator_id, actor_kind, actor_user_id, operation, changes,

@@ -9,10 +9,14 @@ the domain can be tested with any catalog and never touches a file.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from enum import StrEnum
+from typing import Final, Protocol, TypeVar
+
+from rapidfuzz import fuzz, process
 
 from api.domain.vocabulary import Locale, MobileCarrierCode
 
@@ -89,6 +93,73 @@ def collation_key(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+class PlaceNameKind(StrEnum):
+    """Which name of a canton a search matched."""
+
+    CANTON = "CANTON"  # the canton's own name, or the name INEC adds in parentheses
+    PARISH = (
+        "PARISH"  # one of its parishes, or the former or other name in the parish's parentheses
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CityMatch:
+    """A canton found by one of its names: the form's "Ciudad" is always the canton (its code is
+    what is stored); `matched_name` is the place the user typed, as INEC writes it."""
+
+    city: City
+    matched_name: str
+    kind: PlaceNameKind
+
+
+# Shorter searches match half the country; the list a client shows stays short.
+CITY_SEARCH_MIN_LENGTH: Final = 2
+CITY_SEARCH_MAX_RESULTS: Final = 20
+# A typed name that starts no word of any place is compared for similarity (typos such as
+# "Samborondom"); below this score (rapidfuzz WRatio, 0-100) it is another place.
+CITY_SEARCH_MIN_SIMILARITY: Final = 85
+_PUNCTUATION: Final = re.compile(r"[\W_]+")
+_PARENTHESES: Final = re.compile(r"\(([^()]*)\)")
+
+
+def search_key(text: str) -> str:
+    """Case, accents and punctuation ignored: "Chongón" = "CHONGON", "Gral. Villamil" =
+    "gral villamil"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(_PUNCTUATION.sub(" ", bare).split())
+
+
+def name_variants(name: str) -> tuple[str, ...]:
+    """A place's name, and the names INEC gives in its parentheses: "Eloy Alfaro (Durán)" is also
+    "Eloy Alfaro" and "Durán"; "Salitre (Urbina Jado)" is also "Urbina Jado"."""
+    inner = [part.strip() for part in _PARENTHESES.findall(name) if part.strip()]
+    outer = _PARENTHESES.sub(" ", name).strip()
+    variants = [name, outer, *inner]
+    # "Cab. en X" notes the parish's seat, which is a name people use as well.
+    variants += [re.sub(r"^Cab\.\s*en\s+", "", part) for part in inner]
+    return tuple(dict.fromkeys(v for v in variants if v))
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    key: str
+    city: City
+    name: str
+    kind: PlaceNameKind
+
+
+def _place_index(cities: Sequence[City]) -> tuple[_Entry, ...]:
+    entries: list[_Entry] = []
+    for city in cities:
+        for variant in name_variants(city.name):
+            entries.append(_Entry(search_key(variant), city, city.name, PlaceNameKind.CANTON))
+        for parish in city.parishes:
+            for variant in name_variants(parish.name):
+                entries.append(_Entry(search_key(variant), city, parish.name, PlaceNameKind.PARISH))
+    return tuple(entries)
+
+
 class Catalogs:
     """The loaded catalogs, indexed once: every lookup is a dictionary access.
 
@@ -112,6 +183,7 @@ class Catalogs:
         if provinces and ECUADOR not in self._countries:
             raise ValueError("provinces are Ecuador's, but Ecuador is not among the countries")
         self._carriers: dict[str, MobileCarrier] = {c.code: c for c in MOBILE_CARRIERS}
+        self._places: tuple[_Entry, ...] = _place_index(cities)
 
     # Countries ------------------------------------------------------------------------------------
 
@@ -160,6 +232,58 @@ class Catalogs:
         """Whether the "Ciudad" chosen is a canton of the "Provincia" chosen (False if unknown)."""
         city = self._cities.get(city_code)
         return city is not None and city.province_code == province_code
+
+    def search_cities(
+        self, text: str, *, province_code: str | None = None
+    ) -> tuple[CityMatch, ...]:
+        """The cantons a user may mean by `text`: by the canton's name, or by the name of one of
+        its parishes or their former names (the procedure's list shows parishes such as
+        "Chongón" and old names such as "Eloy Alfaro", where INEC says Guayaquil and Durán).
+
+        Each canton once, at its best match: the whole name before the start of a word, a
+        canton's name before a parish's; then by INEC code. A parish INEC lists under its former
+        canton as well gives both cantons. Without a match that starts a word, similar names
+        (typos) are offered."""
+        query = search_key(text)
+        if len(query) < CITY_SEARCH_MIN_LENGTH:
+            return ()
+        places = [
+            entry
+            for entry in self._places
+            if province_code is None or entry.city.province_code == province_code
+        ]
+        ranked: list[tuple[tuple[int, int, str], _Entry]] = []
+        for entry in places:
+            if entry.key == query:
+                closeness = 0
+            elif entry.key.startswith(query) or f" {query}" in f" {entry.key}":
+                closeness = 1
+            else:
+                continue
+            kind_rank = 0 if entry.kind is PlaceNameKind.CANTON else 1
+            ranked.append(((closeness, kind_rank, entry.city.code), entry))
+        if not ranked:
+            similar = process.extract(
+                query,
+                [entry.key for entry in places],
+                scorer=fuzz.WRatio,
+                score_cutoff=CITY_SEARCH_MIN_SIMILARITY,
+                limit=CITY_SEARCH_MAX_RESULTS * 4,
+            )
+            for _, score, index in similar:
+                entry = places[index]
+                kind_rank = 0 if entry.kind is PlaceNameKind.CANTON else 1
+                ranked.append(((2 + 100 - int(score), kind_rank, entry.city.code), entry))
+        best: dict[str, tuple[tuple[int, int, str], _Entry]] = {}
+        for rank, entry in ranked:
+            kept = best.get(entry.city.code)
+            if kept is None or rank < kept[0]:
+                best[entry.city.code] = (rank, entry)
+        ordered = sorted(best.values(), key=lambda pair: pair[0])[:CITY_SEARCH_MAX_RESULTS]
+        return tuple(
+            CityMatch(city=entry.city, matched_name=entry.name, kind=entry.kind)
+            for _, entry in ordered
+        )
 
     # Mobile carriers -----------------------------------------------------------------------------
 

@@ -841,15 +841,17 @@ def validate_modify_form(
     identification: str,
     catalogs: CatalogLookup,
     current_email: str | None = None,
+    registered_name: str | None = None,
 ) -> tuple[CleanForm | None, list[FieldError]]:
     """Every error of the form at once, in the order of the form's fields; the clean form only
     when there is none. `current_email` (the registered address) lets a pre-filled e-mail be
-    ignored when the user keeps it, and refuses "changing" to it (EMAIL_IS_CURRENT)."""
+    ignored when the user keeps it, and refuses "changing" to it (EMAIL_IS_CURRENT);
+    `registered_name` (the name as originally registered) bounds what corrections add up to."""
     check = _FormCheck(spec=spec, form=form)
     check.shapes()
     check.applicability(current_email=current_email)
     check.catalog_choices(catalogs)
-    check.name(current_name)
+    check.name(current_name, registered_name)
     check.phones()
     check.mobile_carrier()
     check.emails(current_email=current_email)
@@ -869,6 +871,7 @@ def clean_modify_form(
     identification: str,
     catalogs: CatalogLookup,
     current_email: str | None = None,
+    registered_name: str | None = None,
 ) -> CleanForm:
     """`validate_modify_form`, raising DomainError with every error instead of returning them."""
     clean, errors = validate_modify_form(
@@ -879,6 +882,7 @@ def clean_modify_form(
         identification=identification,
         catalogs=catalogs,
         current_email=current_email,
+        registered_name=registered_name,
     )
     if clean is None:
         raise DomainError(errors)
@@ -1034,14 +1038,14 @@ class _FormCheck:
         ):
             self.refuse(CITY.name, ErrorCode.CITY_NOT_IN_PROVINCE)
 
-    def name(self, current_name: str) -> None:
+    def name(self, current_name: str, registered_name: str | None) -> None:
         value = self.ok(NAME.name)
         if value is None:
             return
         proposed = normalize_name(value)
         self.values[NAME.name] = proposed
         if proposed != normalize_name(current_name) and not is_name_correction(
-            current=current_name, proposed=proposed
+            current=current_name, proposed=proposed, registered=registered_name
         ):
             self.refuse(NAME.name, ErrorCode.NAME_NOT_A_CORRECTION)
 

@@ -32,9 +32,21 @@ class DeregistrationStatus(StrEnum):
 
 class AnnualUpdateStatus(StrEnum):
     UP_TO_DATE = "UP_TO_DATE"
+    # Done after its January: it counts for its year ("deberá realizar en el mes de enero [...]
+    # la actualización": late, but done), so the user ID is not disabled for that year.
+    COMPLETED_LATE = "COMPLETED_LATE"
     DUE = "DUE"
     OVERDUE = "OVERDUE"
     DISABLED = "DISABLED"
+
+
+class AnnualUpdateStep(StrEnum):
+    """The guide's two steps of the yearly update, in order: "Modificar" with the data (steps
+    4-5), then the agreement signed with the TOKEN (step 6); only both make it complete (step 7:
+    "En el caso de que se hayan completado todos los pasos con éxito...")."""
+
+    MODIFY = "MODIFY"
+    SIGN_AGREEMENT = "SIGN_AGREEMENT"
 
 
 def clean_reason(value: str, *, field: str = "reason") -> str:
@@ -47,7 +59,10 @@ def clean_reason(value: str, *, field: str = "reason") -> str:
         raise DomainError.single(field, ErrorCode.TOO_LONG, max_length=REASON_MAX_LENGTH)
     if has_control_characters(value.replace("\n", " ").replace("\t", " ")):
         raise DomainError.single(
-            field, ErrorCode.INVALID_FORMAT, expected="texto sin caracteres de control"
+            field,
+            ErrorCode.INVALID_FORMAT,
+            expected="texto sin caracteres de control",
+            expected_en="text without control characters",
         )
     return reason
 
@@ -68,7 +83,9 @@ def clean_agreement_text(text: str) -> str:
     if len(text) > AGREEMENT_MAX_LENGTH:
         raise DomainError.single("text", ErrorCode.TOO_LONG, max_length=AGREEMENT_MAX_LENGTH)
     if "\x00" in text:
-        raise DomainError.single("text", ErrorCode.INVALID_FORMAT, expected="texto UTF-8")
+        raise DomainError.single(
+            "text", ErrorCode.INVALID_FORMAT, expected="texto UTF-8", expected_en="UTF-8 text"
+        )
     # Signed byte for byte: the text is stored exactly as given (no trimming).
     return text
 
@@ -108,6 +125,10 @@ class AnnualUpdateState:
     status: AnnualUpdateStatus
     completed_at: datetime | None
     due_by: datetime
+    # Whether this year's update is owed at all (covered, and registered before this year).
+    owed: bool = False
+    # What is still to do for this year's update, in order (empty once done or when not owed).
+    missing: tuple[AnnualUpdateStep, ...] = ()
 
 
 def local(moment: datetime) -> datetime:
@@ -124,15 +145,36 @@ def first_duty_year(registered_at: datetime) -> int:
     return local(registered_at).year + 1
 
 
+def owes_annual_update(
+    *, is_user: bool, covered_type: bool, needs_permission: bool, permission_granted: bool
+) -> bool:
+    """Whether the duty applies to a registration at all: the covered registration types (the
+    resolution's OCE, a setting), never staff, and never an employee whose company has not
+    granted it the "Modificar" option: refused the update (PERMISSION_NOT_GRANTED), it cannot be
+    held to it."""
+    return is_user and covered_type and (permission_granted or not needs_permission)
+
+
 def completed_year(*, last_update_at: datetime | None, signed_at: datetime) -> int | None:
-    """The year whose update a signature completes: a successful "Modificar" in January followed
-    by the signed agreement in that same January (the guide's order)."""
+    """The year whose update a signature completes: a successful "Modificar" followed by the
+    signed agreement (the guide's order), both in that year. In January it is on time; later it
+    still counts for its year, late (`is_late`)."""
     if last_update_at is None or signed_at < last_update_at:
         return None
     updated, signed = local(last_update_at), local(signed_at)
-    if updated.month == DUTY_MONTH and signed.month == DUTY_MONTH and updated.year == signed.year:
-        return updated.year
-    return None
+    return updated.year if updated.year == signed.year else None
+
+
+def is_late(*, year: int, completed_at: datetime) -> bool:
+    return completed_at > end_of_duty_month(year)
+
+
+def missing_steps(*, year: int, last_update_at: datetime | None) -> tuple[AnnualUpdateStep, ...]:
+    """What an operator that has not completed `year` still has to do: "Modificar" unless one
+    succeeded this year, and in any case the signature after it."""
+    if last_update_at is not None and local(last_update_at).year == year:
+        return (AnnualUpdateStep.SIGN_AGREEMENT,)
+    return (AnnualUpdateStep.MODIFY, AnnualUpdateStep.SIGN_AGREEMENT)
 
 
 def annual_update_state(
@@ -142,26 +184,37 @@ def annual_update_state(
     completions: Mapping[int, datetime],
     disabled: bool,
     covered: bool,
+    last_update_at: datetime | None = None,
 ) -> AnnualUpdateState:
-    """Where an operator stands this year: UP_TO_DATE, DUE (January, not done), OVERDUE (January
-    over, not done, not yet disabled) or DISABLED."""
+    """Where an operator stands this year: UP_TO_DATE, COMPLETED_LATE (done after January),
+    DUE (January, not done), OVERDUE (January over, not done, not yet disabled) or DISABLED."""
     today = local(now)
     year = today.year
+    owed = covered and year >= first_duty_year(registered_at)
+    done = completions.get(year)
+    missing = (
+        ()
+        if done is not None or not owed
+        else missing_steps(year=year, last_update_at=last_update_at)
+    )
     if disabled:
         return AnnualUpdateState(
-            year, AnnualUpdateStatus.DISABLED, completions.get(year), end_of_duty_month(year)
+            year, AnnualUpdateStatus.DISABLED, done, end_of_duty_month(year), owed, missing
         )
-    if not covered or year < first_duty_year(registered_at):
+    if not owed:
         next_year = max(year + 1, first_duty_year(registered_at))
         return AnnualUpdateState(
             year, AnnualUpdateStatus.UP_TO_DATE, None, end_of_duty_month(next_year)
         )
-    if year in completions:
-        return AnnualUpdateState(
-            year, AnnualUpdateStatus.UP_TO_DATE, completions[year], end_of_duty_month(year + 1)
+    if done is not None:
+        status = (
+            AnnualUpdateStatus.COMPLETED_LATE
+            if is_late(year=year, completed_at=done)
+            else AnnualUpdateStatus.UP_TO_DATE
         )
+        return AnnualUpdateState(year, status, done, end_of_duty_month(year + 1), owed)
     status = AnnualUpdateStatus.DUE if today.month == DUTY_MONTH else AnnualUpdateStatus.OVERDUE
-    return AnnualUpdateState(year, status, None, end_of_duty_month(year))
+    return AnnualUpdateState(year, status, None, end_of_duty_month(year), owed, missing)
 
 
 def duty_is_over(*, year: int, now: datetime) -> bool:
@@ -172,6 +225,7 @@ def duty_is_over(*, year: int, now: datetime) -> bool:
 def must_be_disabled(
     *, year: int, registered_at: datetime, completions: Mapping[int, datetime], covered: bool
 ) -> bool:
+    """Owed and not completed: a completion, on time or late, keeps the user ID for its year."""
     return covered and year >= first_duty_year(registered_at) and year not in completions
 
 
@@ -185,3 +239,29 @@ def reminder_due(
         and today.year >= first_duty_year(registered_at)
         and today.year not in completions
     )
+
+
+class SigningOutcome(StrEnum):
+    """What a signature of the agreement leaves the user with, for the answer it gets."""
+
+    # The guide's step 7: every step done, "Su actualización de Datos se ha realizado con éxito".
+    UPDATE_COMPLETE = "UPDATE_COMPLETE"
+    # As complete, after January: counts for its year, late.
+    UPDATE_COMPLETE_LATE = "UPDATE_COMPLETE_LATE"
+    # Signed, but this year's update is still missing "Modificar" (then the signature again).
+    UPDATE_INCOMPLETE = "UPDATE_INCOMPLETE"
+    # Signed where no update is owed nor was made: only the agreement is done.
+    AGREEMENT_ONLY = "AGREEMENT_ONLY"
+
+
+def signing_outcome(state: AnnualUpdateState, *, followed_an_update: bool) -> SigningOutcome:
+    """Success is said only when the update is complete: for an operator that owes this year's
+    update, when this year's is recorded; for one that owes none, when the signature follows a
+    "Modificar" (the guide's steps 4-6 done)."""
+    if state.owed:
+        if state.completed_at is None:
+            return SigningOutcome.UPDATE_INCOMPLETE
+        if is_late(year=state.year, completed_at=state.completed_at):
+            return SigningOutcome.UPDATE_COMPLETE_LATE
+        return SigningOutcome.UPDATE_COMPLETE
+    return SigningOutcome.UPDATE_COMPLETE if followed_an_update else SigningOutcome.AGREEMENT_ONLY

@@ -27,6 +27,9 @@ class InfoMessage(StrEnum):
     DEREGISTRATION_APPROVED = "DEREGISTRATION_APPROVED"
     DEREGISTRATION_REJECTED = "DEREGISTRATION_REJECTED"
     AGREEMENT_SIGNED = "AGREEMENT_SIGNED"
+    AGREEMENT_SIGNED_LATE = "AGREEMENT_SIGNED_LATE"
+    AGREEMENT_SIGNED_UPDATE_MISSING = "AGREEMENT_SIGNED_UPDATE_MISSING"
+    AGREEMENT_SIGNED_ONLY = "AGREEMENT_SIGNED_ONLY"
     AGREEMENT_ALREADY_SIGNED = "AGREEMENT_ALREADY_SIGNED"
     AGREEMENT_PUBLISHED = "AGREEMENT_PUBLISHED"
     OPERATOR_REACTIVATED = "OPERATOR_REACTIVATED"
@@ -239,6 +242,20 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
             "(Ecuador time)."
         ),
     },
+    ErrorCode.ALREADY_ACTIVE: {
+        Locale.ES: "El ID. usuario ya está habilitado: no hay nada que reactivar.",
+        Locale.EN: "The user ID is already enabled: there is nothing to reactivate.",
+    },
+    ErrorCode.DEREGISTERED: {
+        Locale.ES: (
+            "El ID. usuario fue dado de baja y no puede habilitarse de nuevo: el usuario debe "
+            "registrarse nuevamente (SENAE-ISEE-3-2-010, 5.5.1)."
+        ),
+        Locale.EN: (
+            "The user ID was deregistered and cannot be enabled again: the user must register "
+            "anew (SENAE-ISEE-3-2-010, 5.5.1)."
+        ),
+    },
     ErrorCode.BAD_SIGNATURE: {
         Locale.ES: "La firma electrónica no corresponde al texto del convenio o no es válida.",
         Locale.EN: "The electronic signature does not match the agreement text or is not valid.",
@@ -306,8 +323,11 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         Locale.EN: "The permission has not been granted to this user.",
     },
     ErrorCode.RATE_LIMITED: {
-        Locale.ES: "Demasiados intentos. Intente nuevamente en {retry_after} segundos.",
-        Locale.EN: "Too many attempts. Try again in {retry_after} seconds.",
+        Locale.ES: (
+            "Ha realizado demasiadas solicitudes en poco tiempo. Intente nuevamente en "
+            "{retry_after} segundos."
+        ),
+        Locale.EN: "Too many requests in a short time. Try again in {retry_after} seconds.",
     },
     ErrorCode.SERVICE_UNAVAILABLE: {
         Locale.ES: "El servicio no está disponible en este momento. Intente nuevamente.",
@@ -458,6 +478,32 @@ _INFO: Mapping[InfoMessage, Mapping[Locale, str]] = {
     InfoMessage.AGREEMENT_SIGNED: {
         Locale.ES: "El convenio fue firmado. Su actualización de Datos se ha realizado con éxito",
         Locale.EN: "The agreement was signed. Your data update was completed successfully",
+    },
+    InfoMessage.AGREEMENT_SIGNED_LATE: {
+        Locale.ES: (
+            "El convenio fue firmado. Su actualización de Datos se ha realizado con éxito, fuera "
+            "del plazo de enero: cuenta como la actualización anual de {year}."
+        ),
+        Locale.EN: (
+            "The agreement was signed. Your data update was completed successfully, after the "
+            "January deadline: it counts as the yearly update of {year}."
+        ),
+    },
+    InfoMessage.AGREEMENT_SIGNED_UPDATE_MISSING: {
+        Locale.ES: (
+            "El convenio fue firmado, pero su actualización anual de datos de {year} aún no está "
+            "completa: falta realizar «Modificar» con sus datos y, después, firmar nuevamente el "
+            "convenio."
+        ),
+        Locale.EN: (
+            "The agreement was signed, but your yearly data update of {year} is not complete "
+            'yet: "Modify" with your data is still missing, followed by signing the agreement '
+            "again."
+        ),
+    },
+    InfoMessage.AGREEMENT_SIGNED_ONLY: {
+        Locale.ES: "El convenio fue firmado.",
+        Locale.EN: "The agreement was signed.",
     },
     InfoMessage.AGREEMENT_ALREADY_SIGNED: {
         Locale.ES: "Ya había firmado esta versión del convenio; no se registró nada nuevo.",

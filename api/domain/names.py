@@ -14,11 +14,17 @@ and treating punctuation as spacing ("S.A." = "S. A." = "SA"):
   seven, two in longer ones; `MAX_TOTAL_EDITS` over the whole name.
 - An initial or a short abbreviation spelled out ("J." -> "Juan", "Ma." -> "María"), counted as one
   edit.
-- Completing an incomplete name, or removing a name that was wrongly added: up to
-  `MAX_TOKENS_ADDED_OR_DROPPED` words added *or* dropped (a missing second surname), as long as at
+- Completing an incomplete name, or removing a name that was wrongly added: one word added *or*
+  dropped per update (`MAX_PARTS_CHANGED_PER_UPDATE`: a missing second surname), as long as at
   least `MIN_MATCHED_TOKENS` words are kept. Particles ("de", "del", "la", "y"...) are not counted.
 - Never a word replaced by another one ("Juan Pérez López" -> "Juan Pérez Gómez"): that is a drop
   plus an add, i.e. another name.
+- Every change is also measured against the name as originally registered, so that small steps
+  cannot add up to another person: since registration at most `MAX_PARTS_ADDED_SINCE_REGISTRATION`
+  words added (an incomplete registration completed: "Juan Pérez" -> "Juan Carlos Pérez López" in
+  two updates) or `MAX_PARTS_DROPPED_SINCE_REGISTRATION` dropped, never both, and the spelling
+  budget counted from the registered spelling. "Ana Lucía González Vera" can become neither "Ana
+  Lucía" nor, one word at a time, "Ana Lucía González Castro".
 
 Known limit: a one-letter change that turns one real name into another ("Mario" -> "María") passes,
 as any typo rule must let it; the surnames, the identification and the staff's review of the change
@@ -43,9 +49,14 @@ LONG_TOKEN_MIN_LENGTH: Final = 8
 # Over the whole name: three slips (e.g. one per surname and one in a given name) is a sloppy
 # registration; more than that is rewriting the name.
 MAX_TOTAL_EDITS: Final = 3
+# One name part per update: dropping both surnames ("Luis Alberto Zambrano Mendoza" -> "Luis
+# Alberto") or adding two names at once rewrites who the user ID belongs to.
+MAX_PARTS_CHANGED_PER_UPDATE: Final = 1
 # A full Ecuadorian name has two given names and two surnames; an incomplete registration may lack
-# up to two of them (the second given name and the second surname).
-MAX_TOKENS_ADDED_OR_DROPPED: Final = 2
+# up to two of them (the second given name and the second surname), completed one per update.
+MAX_PARTS_ADDED_SINCE_REGISTRATION: Final = 2
+# A name wrongly added at registration may be removed; removing more leaves a different person.
+MAX_PARTS_DROPPED_SINCE_REGISTRATION: Final = 1
 # A name reduced to, or grown from, a single shared word identifies nobody.
 MIN_MATCHED_TOKENS: Final = 2
 # An initial ("J") or an abbreviation ("Ma") may be spelled out; longer prefixes are real names
@@ -95,10 +106,30 @@ def has_control_characters(value: str) -> bool:
     return any(unicodedata.category(char) in {"Cc", "Cs"} for char in value)
 
 
-def is_name_correction(*, current: str, proposed: str) -> bool:
-    """True when `proposed` is `current` with its spelling corrected (see the module's rules)."""
-    current_tokens = _tokens(current)
-    proposed_tokens = _tokens(proposed)
+def is_name_correction(*, current: str, proposed: str, registered: str | None = None) -> bool:
+    """True when `proposed` is `current` with its spelling corrected and, when `registered` (the
+    name as originally registered) is given, also a correction of that one (see the module's
+    rules)."""
+    if not _is_correction(
+        current,
+        proposed,
+        max_added=MAX_PARTS_CHANGED_PER_UPDATE,
+        max_dropped=MAX_PARTS_CHANGED_PER_UPDATE,
+    ):
+        return False
+    if registered is None:
+        return True
+    return _is_correction(
+        registered,
+        proposed,
+        max_added=MAX_PARTS_ADDED_SINCE_REGISTRATION,
+        max_dropped=MAX_PARTS_DROPPED_SINCE_REGISTRATION,
+    )
+
+
+def _is_correction(before: str, after: str, *, max_added: int, max_dropped: int) -> bool:
+    current_tokens = _tokens(before)
+    proposed_tokens = _tokens(after)
     if not proposed_tokens:
         return False
     if not current_tokens:
@@ -115,7 +146,7 @@ def is_name_correction(*, current: str, proposed: str) -> bool:
     matching = _match(old, new)
     if matching.dropped and matching.added:
         return False
-    if len(matching.dropped) + len(matching.added) > MAX_TOKENS_ADDED_OR_DROPPED:
+    if len(matching.dropped) > max_dropped or len(matching.added) > max_added:
         return False
     if len(matching.edits) < min(MIN_MATCHED_TOKENS, len(old)):
         return False

@@ -103,7 +103,12 @@ def validate_new_operator(new: NewOperator) -> CleanNewOperator:
     if not USER_ID_PATTERN.fullmatch(user_id):
         errors.append(
             FieldError(
-                "userId", ErrorCode.INVALID_FORMAT, {"expected": "3 a 30 letras, dígitos, . _ -"}
+                "userId",
+                ErrorCode.INVALID_FORMAT,
+                {
+                    "expected": "3 a 30 letras, dígitos, . _ -",
+                    "expected_en": "3 to 30 letters, digits, . _ -",
+                },
             )
         )
 

@@ -147,6 +147,9 @@ class OperatorRow(OperatorBase, table=True):
     totp_secret: str | None = Field(default=None, max_length=255)
     # When an approved deregistration ended this registration; its address is free again.
     deregistered_at: datetime | None = _timestamp(nullable=True)
+    # "Nombre usuario" as registered (migration 0010): every later name must still be a
+    # correction of it (api/domain/names.py), so corrections cannot add up to another person.
+    registered_name: str = Field(max_length=150)
     # Loaded with the operator (one more statement per query, none when no operator read has a
     # company; not a join, so `FOR UPDATE` on operators stays possible), read-only from here:
     # the company is written through api/persistence/companies.py.

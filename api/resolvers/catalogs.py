@@ -9,8 +9,8 @@ from __future__ import annotations
 from api.domain import catalogs as domain
 from api.domain.vocabulary import Locale
 from api.resolvers.context import Info
-from api.schema.catalogs import City, Country, MobileCarrier, Parish, Province
-from api.schema.enums import MobileCarrierCodeEnum
+from api.schema.catalogs import City, CityMatch, Country, MobileCarrier, Parish, Province
+from api.schema.enums import MobileCarrierCodeEnum, PlaceNameKindEnum
 
 # Keyed by code (and language): the catalogs are fixed for the life of the process, and hashing
 # a province with all its cities and parishes on every lookup would cost more than building it.
@@ -70,6 +70,18 @@ def provinces(info: Info, country_code: str) -> list[Province]:
 
 def cities(info: Info, province_code: str) -> list[City]:
     return [city_shape(c) for c in info.context.services.catalogs.cities(province_code)]
+
+
+def search_cities(info: Info, text: str, province_code: str | None) -> list[CityMatch]:
+    matches = info.context.services.catalogs.search_cities(text, province_code=province_code)
+    return [
+        CityMatch(
+            city=city_shape(match.city),
+            matched_name=match.matched_name,
+            kind=PlaceNameKindEnum[match.kind.name],
+        )
+        for match in matches
+    ]
 
 
 def mobile_carriers(info: Info) -> list[MobileCarrier]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from api.clock import as_utc
 from api.domain.errors import DomainError
-from api.domain.lifecycle import AnnualUpdateStatus, DeregistrationStatus
+from api.domain.lifecycle import AnnualUpdateStatus, DeregistrationStatus, SigningOutcome, local
 from api.domain.messages import InfoMessage, info_message
 from api.persistence.tables import AgreementVersionRow
 from api.resolvers.context import Info
@@ -133,6 +133,13 @@ async def deregistration_requests(
 
 # The agreement ------------------------------------------------------------------------------------
 
+SIGNING_MESSAGES = {
+    SigningOutcome.UPDATE_COMPLETE: InfoMessage.AGREEMENT_SIGNED,
+    SigningOutcome.UPDATE_COMPLETE_LATE: InfoMessage.AGREEMENT_SIGNED_LATE,
+    SigningOutcome.UPDATE_INCOMPLETE: InfoMessage.AGREEMENT_SIGNED_UPDATE_MISSING,
+    SigningOutcome.AGREEMENT_ONLY: InfoMessage.AGREEMENT_SIGNED_ONLY,
+}
+
 
 async def electronic_channels_agreement(info: Info) -> ElectronicChannelsAgreement | None:
     row = await agreement.current_agreement(info.context.services)
@@ -183,13 +190,14 @@ async def sign_agreement(
         return SignAgreementPayload(errors=user_errors(refusal, ctx.locale))
     message = (
         InfoMessage.AGREEMENT_ALREADY_SIGNED
-        if signed.already_signed
-        else InfoMessage.AGREEMENT_SIGNED
+        if signed.outcome is None
+        else SIGNING_MESSAGES[signed.outcome]
     )
+    year = local(ctx.services.clock.now()).year
     return SignAgreementPayload(
         operator=to_operator(signed.operator, catalogs=ctx.services.catalogs, locale=ctx.locale),
         already_signed=signed.already_signed,
-        message=info_message(message, ctx.locale),
+        message=info_message(message, ctx.locale, year=year),
     )
 
 

@@ -10,7 +10,11 @@ from api.domain.lifecycle import agreement_pending as is_agreement_pending
 from api.persistence.tables import DeregistrationRequestRow, OperatorRow
 from api.resolvers.context import Info
 from api.resolvers.node_ids import DEREGISTRATION_NODE, node_id
-from api.schema.enums import AnnualUpdateStatusEnum, DeregistrationStatusEnum
+from api.schema.enums import (
+    AnnualUpdateStatusEnum,
+    AnnualUpdateStepEnum,
+    DeregistrationStatusEnum,
+)
 from api.schema.lifecycle import AnnualUpdate, DeregistrationRequest
 from api.services.annual_update import state_of
 
@@ -42,6 +46,7 @@ async def annual_update(operator: Operator, info: Info) -> AnnualUpdate:
     return AnnualUpdate(
         year=state.year,
         status=AnnualUpdateStatusEnum[state.status.name],
+        missing=[AnnualUpdateStepEnum[step.name] for step in state.missing],
         completed_at=state.completed_at,
         due_by=state.due_by,
     )

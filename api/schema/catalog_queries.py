@@ -15,7 +15,7 @@ import strawberry
 from api.resolvers import catalogs
 from api.resolvers import registration_types as forms
 from api.resolvers.context import Info
-from api.schema.catalogs import City, Country, MobileCarrier, Province
+from api.schema.catalogs import City, CityMatch, Country, MobileCarrier, Province
 from api.schema.enums import RegistrationTypeCodeEnum
 from api.schema.forms import IdentificationDocumentType, RegistrationType
 
@@ -54,6 +54,26 @@ class CatalogQueries:
         ],
     ) -> list[City]:
         return catalogs.cities(info, province_code)
+
+    @strawberry.field(
+        description=(
+            'Cantons (the "Ciudad" list) by any name a user may look for: the canton\'s, one of '
+            'its parishes\' ("Chongón" gives Guayaquil) or a former name ("Eloy Alfaro" gives '
+            "Durán). Case, accents and punctuation are ignored; typos find similar names. The "
+            "canton's code is what `modify` takes: the codes stored never change. At most 20, "
+            "best first; empty for less than two letters."
+        )
+    )
+    def search_cities(
+        self,
+        info: Info,
+        text: Annotated[str, strawberry.argument(description="What the user typed.")],
+        province_code: Annotated[
+            str | None,
+            strawberry.argument(description='Only cantons of this province (INEC code, "09").'),
+        ] = None,
+    ) -> list[CityMatch]:
+        return catalogs.search_cities(info, text, province_code)
 
     @strawberry.field(description='The carriers of the "Celular" field.')
     def mobile_carriers(self, info: Info) -> list[MobileCarrier]:

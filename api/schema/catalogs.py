@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.schema.enums import MobileCarrierCodeEnum
+from api.schema.enums import MobileCarrierCodeEnum, PlaceNameKindEnum
 
 
 @strawberry.type(description='A country of ISO 3166-1 (the "País" list).')
@@ -27,6 +27,22 @@ class City:
     name: str = strawberry.field(description="Name as people write it, in Spanish.")
     province_code: str = strawberry.field(description="INEC code of its province.")
     parishes: list[Parish] = strawberry.field(description="Its parishes, by code.")
+
+
+@strawberry.type(
+    description=(
+        "A canton found by one of its names (`searchCities`): choose `city.code` as the form's "
+        '"Ciudad"; `matchedName` is the place the user looked for.'
+    )
+)
+class CityMatch:
+    city: City = strawberry.field(description="The canton: its code is what `modify` takes.")
+    matched_name: str = strawberry.field(
+        description='The name that matched, as INEC writes it (e.g. "Eloy Alfaro (Durán)").'
+    )
+    kind: PlaceNameKindEnum = strawberry.field(
+        description="Whether the canton's own name or one of its parishes matched."
+    )
 
 
 @strawberry.type(description='A province of Ecuador (the "Provincia" list).')

@@ -13,11 +13,12 @@ from typing import Any
 import strawberry
 
 from api.domain import messages
+from api.domain.catalogs import PlaceNameKind
 from api.domain.certificate_holders import CertificateKind, CertificateLayout
 from api.domain.changes import EventType
 from api.domain.errors import ErrorCode, FieldError
 from api.domain.forms import FieldKind
-from api.domain.lifecycle import AnnualUpdateStatus, DeregistrationStatus
+from api.domain.lifecycle import AnnualUpdateStatus, AnnualUpdateStep, DeregistrationStatus
 from api.domain.signing_rights import SigningCapacity
 from api.domain.vocabulary import (
     IdentificationType,
@@ -126,10 +127,44 @@ AnnualUpdateStatusEnum = mirror(
     name="AnnualUpdateStatus",
     description="Where an operator stands with the yearly update (resolution SENAE-DGN-2016-0364-RE).",
     values={
-        "UP_TO_DATE": "This year's update is done (or not owed yet: registered after last January).",
+        "UP_TO_DATE": (
+            "This year's update is done in January (or not owed: registered after last January, "
+            "a registration type the duty does not cover, or an employee without its company's "
+            "permission)."
+        ),
+        "COMPLETED_LATE": (
+            "This year's update was completed after January: it counts for the year, the user ID "
+            "is not disabled for it."
+        ),
         "DUE": "January, and this year's update is not done yet.",
         "OVERDUE": "January is over and the update was not done; the user ID will be disabled.",
         "DISABLED": "The user ID is disabled.",
+    },
+)
+
+PlaceNameKindEnum = mirror(
+    PlaceNameKind,
+    name="PlaceNameKind",
+    description="Which of a canton's names a city search matched.",
+    values={
+        "CANTON": "The canton's own name (or the other name INEC gives it in parentheses).",
+        "PARISH": (
+            "One of its parishes, or the former or other name INEC gives a parish in parentheses "
+            '(e.g. "Chongón" of Guayaquil, "Eloy Alfaro" of Durán).'
+        ),
+    },
+)
+
+AnnualUpdateStepEnum = mirror(
+    AnnualUpdateStep,
+    name="AnnualUpdateStep",
+    description=(
+        "A step of the yearly update still to do, in the guide's order: the update, then the "
+        "agreement signed after it."
+    ),
+    values={
+        "MODIFY": "A successful `modify` this year (the guide's steps 4-5).",
+        "SIGN_AGREEMENT": "`signAgreement` after that update, with the TOKEN (the guide's step 6).",
     },
 )
 
@@ -162,7 +197,6 @@ OperatorEventTypeEnum = mirror(
         "OPERATOR_REACTIVATED": "Staff enabled the user ID again.",
     },
 )
-
 
 CertificateKindEnum = mirror(
     CertificateKind,

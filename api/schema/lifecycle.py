@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from api.schema.enums import AnnualUpdateStatusEnum, DeregistrationStatusEnum
+from api.schema.enums import (
+    AnnualUpdateStatusEnum,
+    AnnualUpdateStepEnum,
+    DeregistrationStatusEnum,
+)
 from api.schema.errors import UserError
 from api.schema.history import PageInfo
 from api.schema.node import Node
@@ -22,7 +26,13 @@ LazyOperator = Annotated["Operator", strawberry.lazy("api.schema.operator")]
 class AnnualUpdate:
     year: int = strawberry.field(description="The year evaluated (Ecuador's calendar).")
     status: AnnualUpdateStatusEnum = strawberry.field(
-        description="UP_TO_DATE, DUE, OVERDUE or DISABLED."
+        description="UP_TO_DATE, COMPLETED_LATE, DUE, OVERDUE or DISABLED."
+    )
+    missing: list[AnnualUpdateStepEnum] = strawberry.field(
+        description=(
+            "What is still to do for this year's update, in order; empty once it is complete or "
+            "when none is owed."
+        )
     )
     completed_at: datetime | None = strawberry.field(
         description="When this year's update was completed (the agreement signed after the update)."
@@ -125,7 +135,14 @@ class SignAgreementPayload:
     already_signed: bool = strawberry.field(
         default=False, description="True when this version was already signed: nothing changed."
     )
-    message: str | None = strawberry.field(default=None, description="Confirmation.")
+    message: str | None = strawberry.field(
+        default=None,
+        description=(
+            'The guide\'s "Su actualización de Datos se ha realizado con éxito" only when the '
+            "update is complete; otherwise what is still missing (`operator.annualUpdate."
+            "missing` has it coded)."
+        ),
+    )
     errors: list[UserError] = strawberry.field(
         default_factory=list,
         description=(

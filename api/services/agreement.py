@@ -13,11 +13,13 @@ from api.domain.certificate_holders import configured_authorities
 from api.domain.changes import Change, EventType
 from api.domain.errors import DomainError, ErrorCode
 from api.domain.lifecycle import (
+    SigningOutcome,
     agreement_digest,
     agreement_pending,
     clean_agreement_text,
     completed_year,
     next_agreement_version,
+    signing_outcome,
 )
 from api.domain.signatures import SignatureEvidence, verify_agreement_signature
 from api.domain.signing_rights import SigningParty
@@ -25,6 +27,7 @@ from api.persistence.lifecycle import AgreementRepository, AnnualUpdateRepositor
 from api.persistence.operators import Actor, OperatorRepository, record_change
 from api.persistence.tables import AgreementSignatureRow, AgreementVersionRow, OperatorRow
 from api.persistence.trust_store import load_trust_anchors
+from api.services.annual_update import state_of
 from api.services.container import Services
 
 SIGN_OPERATION = "SIGN_AGREEMENT"
@@ -37,6 +40,8 @@ class Signed:
     operator: OperatorRow
     already_signed: bool
     completed_year: int | None
+    # What the signature leaves the yearly update at (None when nothing was signed anew).
+    outcome: SigningOutcome | None = None
 
 
 async def current_agreement(services: Services) -> AgreementVersionRow | None:
@@ -138,6 +143,11 @@ async def sign_agreement(
         return Signed(operator=operator, already_signed=True, completed_year=None)
 
     year = completed_year(last_update_at=operator.last_update_at, signed_at=now)
+    # Pending because of a "Modificar" since the last signature, rather than a new version.
+    followed_an_update = operator.last_update_at is not None and (
+        operator.agreement_signed_at is None
+        or operator.agreement_signed_at < operator.last_update_at
+    )
     async with services.transaction() as session:
         # Parallel signatures of one pending agreement: the row lock lets one through; the
         # others then find it signed and change nothing.
@@ -185,5 +195,12 @@ async def sign_agreement(
             at=now,
         )
         fresh = await OperatorRepository(session).by_id_fresh(operator_id)
-    assert fresh is not None
-    return Signed(operator=fresh, already_signed=False, completed_year=year)
+        assert fresh is not None
+        completions = await AnnualUpdateRepository(session).completions([operator_id])
+    state = state_of(services, fresh, completions[operator_id])
+    return Signed(
+        operator=fresh,
+        already_signed=False,
+        completed_year=year,
+        outcome=signing_outcome(state, followed_an_update=followed_an_update),
+    )

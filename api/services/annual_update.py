@@ -7,14 +7,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Final
 
-from sqlalchemy import DateTime, Integer, bindparam, func, literal_column, or_, update
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    bindparam,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    update,
+)
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api.domain.changes import Change, EventType
 from api.domain.cursors import IdRange, encode_cursor, page_request
 from api.domain.errors import DomainError, ErrorCode
+from api.domain.forms import REGISTRATION_TYPES
 from api.domain.lifecycle import (
     ECUADOR_TZ,
     AnnualUpdateState,
@@ -25,13 +38,14 @@ from api.domain.lifecycle import (
     end_of_duty_month,
     local,
     must_be_disabled,
+    owes_annual_update,
     reminder_due,
 )
 from api.domain.vocabulary import OperatorStatus, RegistrationTypeCode, Role
 from api.mail.templates import annual_update_disabled_mail, annual_update_reminder_mail
 from api.persistence.lifecycle import AnnualUpdateRepository
 from api.persistence.operators import Actor, OperatorRepository, record_change
-from api.persistence.tables import OperatorRow
+from api.persistence.tables import AnnualUpdateRow, OperatorRow
 from api.services.auth import revoke_other_sessions
 from api.services.container import Services
 from api.services.notify import deliver_pending, queue_notice
@@ -40,12 +54,29 @@ from api.services.paging import Page, read_page
 SYSTEM_ACTOR = Actor(kind="SYSTEM", user_id=None)
 
 
+# The registration types that may use "Modificar" only with their company's permission.
+_PERMISSION_TYPES: Final = tuple(
+    spec.code.value for spec in REGISTRATION_TYPES if spec.requires_company_permission
+)
+
+
 def is_covered(services: Services, operator: OperatorRow) -> bool:
-    """Staff are not operators; the duty covers the registration types of the setting."""
-    return (
-        operator.role == Role.USER.value
-        and RegistrationTypeCode(operator.registration_type)
-        in services.settings.annual_update_types
+    """Staff are not operators; the duty covers the registration types of the setting, except an
+    employee its company has not let use "Modificar"."""
+    return owes_annual_update(
+        is_user=operator.role == Role.USER.value,
+        covered_type=RegistrationTypeCode(operator.registration_type)
+        in services.settings.annual_update_types,
+        needs_permission=operator.registration_type in _PERMISSION_TYPES,
+        permission_granted=operator.employee_permission,
+    )
+
+
+def _held_to_it() -> ColumnElement[bool]:
+    """`owes_annual_update` as SQL, but for the covered types (bound by the caller)."""
+    return (col(OperatorRow.role) == Role.USER.value) & or_(
+        col(OperatorRow.registration_type).not_in(_PERMISSION_TYPES),
+        col(OperatorRow.employee_permission),
     )
 
 
@@ -58,6 +89,7 @@ def state_of(
         completions=completions,
         disabled=operator.status == OperatorStatus.DISABLED.value,
         covered=is_covered(services, operator),
+        last_update_at=operator.last_update_at,
     )
 
 
@@ -100,16 +132,24 @@ def _page_of(
     latest = func.coalesce(col(OperatorRow.annual_update_year), literal_column("0"))
     this_year = literal_column(str(int(year)), type_=Integer)
     owes = (
-        (col(OperatorRow.role) == Role.USER.value)
+        _held_to_it()
         & col(OperatorRow.registration_type).in_(covered_types)
         & (col(OperatorRow.created_at) < bindparam("start_of_year", type_=DateTime(timezone=True)))
+    )
+    # This year's completion came after its January (few rows: one per operator and year).
+    late = exists().where(
+        col(AnnualUpdateRow.operator_id) == col(OperatorRow.id),
+        col(AnnualUpdateRow.year) == this_year,
+        col(AnnualUpdateRow.completed_at) > literal(end_of_duty_month(year)),
     )
     active = col(OperatorRow.status) == OperatorStatus.ACTIVE.value
     statement = select(OperatorRow)
     if status is AnnualUpdateStatus.DISABLED:
         statement = statement.where(~active)
     elif status is AnnualUpdateStatus.UP_TO_DATE:
-        statement = statement.where(active, or_(~owes, latest >= this_year))
+        statement = statement.where(active, or_(~owes, (latest >= this_year) & ~late))
+    elif status is AnnualUpdateStatus.COMPLETED_LATE:
+        statement = statement.where(active, owes, latest >= this_year, late)
     elif status in (AnnualUpdateStatus.DUE, AnnualUpdateStatus.OVERDUE):
         statement = statement.where(active, owes, latest < this_year)
     if above:
@@ -167,7 +207,7 @@ async def _covered_active(services: Services) -> Sequence[OperatorRow]:
         select(OperatorRow)
         .where(
             col(OperatorRow.status) == OperatorStatus.ACTIVE.value,
-            col(OperatorRow.role) == Role.USER.value,
+            _held_to_it(),
             col(OperatorRow.registration_type).in_(covered_types),
         )
         .order_by(col(OperatorRow.id))
@@ -295,19 +335,12 @@ async def reactivate_operator(
         operator = await operators.by_user_id(user_id)
         if operator is None:
             raise DomainError.single("userId", ErrorCode.NOT_FOUND)
-        already_active = DomainError.single(
-            "userId", ErrorCode.NOT_ALLOWED, reason="el usuario ya está habilitado"
-        )
+        already_active = DomainError.single("userId", ErrorCode.ALREADY_ACTIVE)
         if operator.status == OperatorStatus.ACTIVE.value:
             raise already_active
         if operator.deregistered_at is not None:
             # Its address may belong to another registration by now: it registers anew.
-            raise DomainError.single(
-                "userId",
-                ErrorCode.NOT_ALLOWED,
-                reason="el usuario fue dado de baja; debe registrarse de nuevo",
-                reason_en="the user was deregistered; it must register anew",
-            )
+            raise DomainError.single("userId", ErrorCode.DEREGISTERED)
         before = Change("status", operator.status, OperatorStatus.ACTIVE.value)
         reason_before = operator.status_reason
         # Guarded by the status it was read with: of parallel reactivations exactly one writes.

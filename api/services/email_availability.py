@@ -65,8 +65,9 @@ async def _refuse_if_locked_to_another(
     reserved = await services.reservations.reserved_address(operator.id)
     if reserved is None or reserved == key:
         return
-    issued = await services.codes.current(operator_id=operator.id, purpose=MODIFY_PURPOSE)
+    now = services.clock.now()
+    issued = await services.codes.current(operator_id=operator.id, purpose=MODIFY_PURPOSE, now=now)
     if issued is not None and email_key(issued.address) == reserved:
         raise DomainError.single(
-            "email", ErrorCode.EMAIL_ALREADY_VERIFIED, retry_after=max(issued.ttl_seconds, 1)
+            "email", ErrorCode.EMAIL_ALREADY_VERIFIED, retry_after=max(issued.seconds_left(now), 1)
         )

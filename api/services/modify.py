@@ -145,6 +145,7 @@ async def modify_operator(
         identification=operator.identification_number,
         catalogs=services.catalogs,
         current_email=operator.email,
+        registered_name=operator.registered_name,
     )
     errors += await _checks_with_io(services, operator=operator, form=form, clean=clean)
     if errors or clean is None:
@@ -181,7 +182,10 @@ async def modify_operator(
                 services=services,
             )
         if not await services.codes.consume(
-            operator_id=operator.id, purpose=MODIFY_PURPOSE, code_hash=accepted_hash
+            operator_id=operator.id,
+            purpose=MODIFY_PURPOSE,
+            code_hash=accepted_hash,
+            now=services.clock.now(),
         ):
             raise DomainError.single("securityCode", ErrorCode.CODE_EXPIRED)
 

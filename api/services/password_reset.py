@@ -204,7 +204,10 @@ async def reset_password(
         )
         # Used up last, inside the transaction: of two parallel resets one wins.
         if not await services.codes.consume(
-            operator_id=operator.id, purpose=PASSWORD_RESET_PURPOSE, code_hash=expected
+            operator_id=operator.id,
+            purpose=PASSWORD_RESET_PURPOSE,
+            code_hash=expected,
+            now=services.clock.now(),
         ):
             raise DomainError.single("code", ErrorCode.CODE_EXPIRED)
         fresh = await OperatorRepository(session).by_id_fresh(operator.id)

@@ -65,6 +65,7 @@ async def create_operator(
             registration_type=clean.registration_type.value,
             role=clean.role.value,
             name=clean.name,
+            registered_name=clean.name,
             email=clean.email,
             company_ruc=clean.company_ruc,
             country_code=contact.country_code,

@@ -66,6 +66,7 @@ async def verify_code(
         purpose=purpose,
         code_hash=expected_hash,
         max_attempts=MAX_WRONG_ATTEMPTS,
+        now=services.clock.now(),
     )
     if verification.verdict is Verdict.OK:
         return

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from api.domain.lifecycle import agreement_digest
-from api.domain.vocabulary import Role
+from api.domain.vocabulary import RegistrationTypeCode, Role
 from api.services.container import Services
 from tests.api.conftest import (
     Api,
@@ -180,7 +180,10 @@ def january_server(environment: Environment, tmp_path: Path) -> Iterator[Server]
 async def test_a_january_update_followed_by_the_signature_completes_the_yearly_update(
     services: Services, environment: Environment, january_server: Server, smtp: SmtpSink
 ) -> None:
-    await make_operator(services)
+    # A foreign trade representative: the OCE the resolution obliges (README "The yearly update").
+    await make_operator(
+        services, registration_type=RegistrationTypeCode.FOREIGN_TRADE_REPRESENTATIVE
+    )
 
     async with httpx.AsyncClient(base_url=january_server.url, timeout=30) as client:
         api = Api(client)

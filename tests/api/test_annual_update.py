@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from api.domain.lifecycle import AnnualUpdateStatus, local
-from api.domain.vocabulary import Role
+from api.domain.vocabulary import RegistrationTypeCode, Role
 from api.services.annual_update import list_operators, operator_cursor
 from api.services.container import Services
 from tests.api.conftest import (
@@ -65,16 +65,32 @@ async def completed(services: Services, user_id: str, year: int) -> None:
         )
 
 
+# The duty's default covered type: the OCE's own registration (README "The yearly update").
+OCE = RegistrationTypeCode.FOREIGN_TRADE_REPRESENTATIVE
+
+
 async def three_operators(services: Services) -> None:
     """OVERDUE01 owes 2027 and did nothing; DONE01 completed 2027; NEW01 registered in 2027."""
     await make_operator(
-        services, user_id="OVERDUE01", identification="0912345675001", email="a@correo.example"
+        services,
+        user_id="OVERDUE01",
+        identification="0912345675001",
+        email="a@correo.example",
+        registration_type=OCE,
     )
     await make_operator(
-        services, user_id="DONE01", identification="1704567898", email="b@correo.example"
+        services,
+        user_id="DONE01",
+        identification="1704567898001",
+        email="b@correo.example",
+        registration_type=OCE,
     )
     await make_operator(
-        services, user_id="NEW01", identification="1305554444", email="c@correo.example"
+        services,
+        user_id="NEW01",
+        identification="1305554444001",
+        email="c@correo.example",
+        registration_type=OCE,
     )
     await make_operator(
         services,
@@ -197,7 +213,7 @@ async def test_staff_reactivate_a_disabled_operator_with_a_reason(
         )  # type: ignore[call-overload]
     staff = await api.login("0109876540", "SENAE.STAFF")
     mutation = """mutation($u: String!, $r: String!) {
-      reactivateOperator(userId: $u, reason: $r) { operator { status statusReason } message errors { field code } }
+      reactivateOperator(userId: $u, reason: $r) { operator { status statusReason } message errors { field code message } }
     }"""
     result = (
         await api.data(
@@ -211,7 +227,9 @@ async def test_staff_reactivate_a_disabled_operator_with_a_reason(
     again = (await api.data(mutation, {"u": "USUARIO01", "r": "otra vez"}, token=staff))[
         "reactivateOperator"
     ]
-    assert again["errors"][0]["code"] == "NOT_ALLOWED"
+    assert again["errors"][0]["code"] == "ALREADY_ACTIVE"
+    assert "ya está habilitado" in again["errors"][0]["message"]
+    assert "Este campo" not in again["errors"][0]["message"]  # not a form field's message
     await api.login("0912345675001", "USUARIO01")
     history = await api.data(
         '{ operatorHistory(userId: "USUARIO01", first: 1) { edges { node { operation actor { kind userId } } } } }',
@@ -230,7 +248,12 @@ async def test_staff_pages_through_a_status_list_without_losing_or_repeating_any
     status = AnnualUpdateStatus.DUE if today.month == 1 else AnnualUpdateStatus.OVERDUE
     user_ids = [f"PAGED{n:02}" for n in range(7)]
     for user_id in user_ids:
-        await make_operator(services, user_id=user_id, email=f"{user_id.lower()}@correo.example")
+        await make_operator(
+            services,
+            user_id=user_id,
+            email=f"{user_id.lower()}@correo.example",
+            registration_type=OCE,
+        )
         await registered_in(services, user_id, datetime(today.year - 1, 6, 1, tzinfo=UTC))
     for user_id in user_ids[1::2]:
         await completed(services, user_id, today.year)

@@ -94,7 +94,7 @@ async def test_parallel_reactivations_write_one_audit_row_and_one_event(
     outcomes = Counter(
         (r["reactivateOperator"]["errors"] or [{"code": "OK"}])[0]["code"] for r in results
     )
-    assert outcomes == {"OK": 1, "NOT_ALLOWED": 5}
+    assert outcomes == {"OK": 1, "ALREADY_ACTIVE": 5}
     audit = await rows(services, "SELECT changes FROM audit_entries WHERE operation = 'REACTIVATE'")
     assert len(audit) == 1
     assert audit[0][0][0] == {"field": "status", "old": "DISABLED", "new": "ACTIVE"}

@@ -438,9 +438,12 @@ async def test_a_client_over_its_budget_gets_429_with_the_seconds_to_wait(
     assert 1 <= wait <= 60
     error = refused.json()["errors"][0]
     assert error["extensions"] == {"code": "RATE_LIMITED", "retryAfterSeconds": wait}
-    assert error["message"] == f"Demasiados intentos. Intente nuevamente en {wait} segundos."
+    assert error["message"] == (
+        f"Ha realizado demasiadas solicitudes en poco tiempo. Intente nuevamente en {wait} "
+        "segundos."
+    )
     english = await counted_call(budgeted, "10.1.0.1", language="en")
-    assert english.json()["errors"][0]["message"].startswith("Too many attempts.")
+    assert english.json()["errors"][0]["message"].startswith("Too many requests")
 
 
 async def test_the_budget_is_per_client_and_probes_do_not_spend_it(budgeted: Server) -> None:

@@ -18,8 +18,15 @@ CATALOG_TYPES = [
     "FieldSpec",
     "FieldDependency",
     "IdentificationDocumentType",
+    "CityMatch",
 ]
-CATALOG_ENUMS = ["FieldKind", "RegistrationTypeCode", "IdentificationType", "MobileCarrierCode"]
+CATALOG_ENUMS = [
+    "FieldKind",
+    "RegistrationTypeCode",
+    "IdentificationType",
+    "MobileCarrierCode",
+    "PlaceNameKind",
+]
 
 
 def test_every_catalog_query_and_argument_is_described() -> None:
@@ -30,6 +37,7 @@ def test_every_catalog_query_and_argument_is_described() -> None:
         "countries",
         "provinces",
         "cities",
+        "searchCities",
         "mobileCarriers",
         "registrationTypes",
         "registrationType",

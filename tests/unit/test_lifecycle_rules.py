@@ -10,16 +10,22 @@ import pytest
 from api.domain.errors import DomainError, ErrorCode
 from api.domain.lifecycle import (
     ECUADOR_TZ,
+    AnnualUpdateState,
     AnnualUpdateStatus,
+    AnnualUpdateStep,
+    SigningOutcome,
     agreement_pending,
     annual_update_state,
     clean_reason,
     completed_year,
     duty_is_over,
     first_duty_year,
+    missing_steps,
     must_be_disabled,
     next_agreement_version,
+    owes_annual_update,
     reminder_due,
+    signing_outcome,
 )
 
 
@@ -77,12 +83,95 @@ def test_disabled_and_not_covered_operators() -> None:
     assert state(ec(2026, 3, 5), covered=False) is AnnualUpdateStatus.UP_TO_DATE
 
 
-def test_a_signature_completes_the_year_only_after_a_january_update_in_that_january() -> None:
+def test_a_signature_after_an_update_of_the_same_year_completes_that_year() -> None:
     assert completed_year(last_update_at=ec(2026, 1, 10), signed_at=ec(2026, 1, 10, 0, 5)) == 2026
-    assert completed_year(last_update_at=ec(2026, 1, 10), signed_at=ec(2026, 2, 1)) is None
+    # Late, but complete: it counts for its year.
+    assert completed_year(last_update_at=ec(2026, 1, 10), signed_at=ec(2026, 2, 1)) == 2026
+    assert completed_year(last_update_at=ec(2026, 3, 10), signed_at=ec(2026, 3, 10, 0, 5)) == 2026
     assert completed_year(last_update_at=ec(2025, 12, 30), signed_at=ec(2026, 1, 2)) is None
     assert completed_year(last_update_at=None, signed_at=ec(2026, 1, 2)) is None
     assert completed_year(last_update_at=ec(2026, 1, 10), signed_at=ec(2026, 1, 9)) is None
+
+
+def test_an_update_completed_after_january_is_completed_late_and_never_disabled_for() -> None:
+    done = ec(2026, 2, 1, 0, 0)
+    assert state(ec(2026, 3, 1), {2026: done}) is AnnualUpdateStatus.COMPLETED_LATE
+    assert state(ec(2026, 3, 1), {2026: ec(2026, 1, 31, 23, 59)}) is AnnualUpdateStatus.UP_TO_DATE
+    assert not must_be_disabled(
+        year=2026, registered_at=REGISTERED_2025, completions={2026: done}, covered=True
+    )
+
+
+def test_what_is_missing_is_modify_then_sign_or_only_the_signature_after_this_years_update() -> (
+    None
+):
+    both = (AnnualUpdateStep.MODIFY, AnnualUpdateStep.SIGN_AGREEMENT)
+    assert missing_steps(year=2026, last_update_at=None) == both
+    assert missing_steps(year=2026, last_update_at=ec(2025, 12, 20)) == both
+    assert missing_steps(year=2026, last_update_at=ec(2026, 1, 4)) == (
+        AnnualUpdateStep.SIGN_AGREEMENT,
+    )
+    due = annual_update_state(
+        now=ec(2026, 1, 5),
+        registered_at=REGISTERED_2025,
+        completions={},
+        disabled=False,
+        covered=True,
+        last_update_at=ec(2026, 1, 4),
+    )
+    assert due.missing == (AnnualUpdateStep.SIGN_AGREEMENT,)
+    done = annual_update_state(
+        now=ec(2026, 1, 5),
+        registered_at=REGISTERED_2025,
+        completions={2026: ec(2026, 1, 4)},
+        disabled=False,
+        covered=True,
+    )
+    assert done.missing == ()
+
+
+def owed_state(
+    now: datetime, completions: dict[int, datetime], covered: bool = True
+) -> AnnualUpdateState:
+    return annual_update_state(
+        now=now,
+        registered_at=REGISTERED_2025,
+        completions=completions,
+        disabled=False,
+        covered=covered,
+    )
+
+
+def test_signing_says_success_only_when_the_update_is_complete() -> None:
+    def outcome(state: AnnualUpdateState, followed_an_update: bool = True) -> SigningOutcome:
+        return signing_outcome(state, followed_an_update=followed_an_update)
+
+    january, march = ec(2026, 1, 5), ec(2026, 3, 5)
+    assert outcome(owed_state(january, {})) is SigningOutcome.UPDATE_INCOMPLETE
+    assert outcome(owed_state(march, {})) is SigningOutcome.UPDATE_INCOMPLETE
+    assert outcome(owed_state(january, {2026: january})) is SigningOutcome.UPDATE_COMPLETE
+    assert outcome(owed_state(march, {2026: march})) is SigningOutcome.UPDATE_COMPLETE_LATE
+    not_owed = owed_state(march, {}, covered=False)
+    assert outcome(not_owed) is SigningOutcome.UPDATE_COMPLETE
+    assert outcome(not_owed, followed_an_update=False) is SigningOutcome.AGREEMENT_ONLY
+
+
+def test_the_duty_spares_staff_uncovered_types_and_employees_without_permission() -> None:
+    assert owes_annual_update(
+        is_user=True, covered_type=True, needs_permission=False, permission_granted=False
+    )
+    assert owes_annual_update(
+        is_user=True, covered_type=True, needs_permission=True, permission_granted=True
+    )
+    assert not owes_annual_update(
+        is_user=True, covered_type=True, needs_permission=True, permission_granted=False
+    )
+    assert not owes_annual_update(
+        is_user=False, covered_type=True, needs_permission=False, permission_granted=False
+    )
+    assert not owes_annual_update(
+        is_user=True, covered_type=False, needs_permission=False, permission_granted=True
+    )
 
 
 def test_enforcement_waits_for_the_end_of_january() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from api.domain.names import (
+    MAX_PARTS_ADDED_SINCE_REGISTRATION,
+    MAX_PARTS_CHANGED_PER_UPDATE,
     MAX_TOTAL_EDITS,
     fold_text,
     has_control_characters,
@@ -53,7 +55,7 @@ def test_control_characters_and_lone_surrogates_are_detected() -> None:
         ("Ana María Pérez-López", "Ana María Pérez López"),
         ("J. Pérez López", "Juan Pérez López"),  # an initial spelled out
         ("Ma. José Pérez", "María José Pérez"),  # an abbreviation spelled out
-        ("Juan Pérez", "Juan Carlos Pérez López"),  # second name and surname added
+        ("Juan Pérez", "Juan Pérez López"),  # the missing second surname added
         ("Juan Carlos Pérez López", "Juan Pérez López"),  # a wrongly added name dropped
         ("María Ángeles Pérez", "María de los Ángeles Pérez"),  # particles do not count
     ],
@@ -72,6 +74,9 @@ def test_misspelt_name_or_surname_correction_is_accepted(current: str, proposed:
         ("Ana Pérez", "Ada Pérez"),  # short names must match exactly
         ("Juan Pérez", "Pérez"),  # reduced to a single word
         ("Juan Pérez", "Juan Pérez Gómez Vera Ruiz"),  # three words added
+        ("Luis Alberto Zambrano Mendoza", "Luis Alberto"),  # both surnames dropped at once
+        ("Juan Pérez", "Juan Carlos Pérez López"),  # two names added at once
+        ("Ana Lucía González Vera", "Ana Lucía"),  # the first half of a two-step rename
         ("Importadora Andina Cía. Ltda.", "Importadora Andina S.A."),  # legal form replaced
         ("Juan Pérez", ""),
         ("Juan Pérez", " .-, "),
@@ -79,6 +84,55 @@ def test_misspelt_name_or_surname_correction_is_accepted(current: str, proposed:
 )
 def test_a_different_name_is_refused(current: str, proposed: str) -> None:
     assert not is_name_correction(current=current, proposed=proposed)
+
+
+def test_one_name_part_may_be_added_or_dropped_per_update() -> None:
+    assert MAX_PARTS_CHANGED_PER_UPDATE == 1
+    assert is_name_correction(
+        current="Luis Alberto Zambrano Mendoza", proposed="Luis Zambrano Mendoza"
+    )
+    assert not is_name_correction(current="Luis Alberto Zambrano Mendoza", proposed="Luis Alberto")
+
+
+@pytest.mark.parametrize(
+    ("registered", "current", "proposed"),
+    [
+        # One surname dropped, then another added: each step alone is a correction.
+        ("Ana Lucía González Vera", "Ana Lucía González", "Ana Lucía González Castro"),
+        # The second surname dropped after the second given name: two parts gone since.
+        ("Luis Alberto Zambrano Mendoza", "Luis Zambrano Mendoza", "Luis Zambrano"),
+        # Slips "corrected" one at a time until the surname is another one.
+        ("Juan Mora Pérez", "Juan Mora Peres", "Juan Mora Pares"),
+        # Three names added one update at a time to a two-word registration.
+        ("Juan Pérez", "Juan Carlos Pérez López", "Juan Carlos Pérez López Vera"),
+    ],
+)
+def test_small_steps_that_add_up_to_another_name_are_refused_against_the_registered_name(
+    registered: str, current: str, proposed: str
+) -> None:
+    assert is_name_correction(current=current, proposed=proposed)
+    assert not is_name_correction(current=current, proposed=proposed, registered=registered)
+
+
+def test_an_incomplete_registration_may_be_completed_one_part_per_update() -> None:
+    registered = "Juan Pérez"
+    assert MAX_PARTS_ADDED_SINCE_REGISTRATION == 2
+    assert is_name_correction(
+        current=registered, proposed="Juan Pérez López", registered=registered
+    )
+    assert is_name_correction(
+        current="Juan Pérez López", proposed="Juan Carlos Pérez López", registered=registered
+    )
+
+
+def test_a_typo_fix_is_judged_against_the_registered_spelling_too() -> None:
+    registered = "Ana Lucía Gonzales Vera"
+    assert is_name_correction(
+        current=registered, proposed="Ana Lucía González Vera", registered=registered
+    )
+    assert is_name_correction(
+        current="Ana Lucía González Vera", proposed="Ana Lucia Gonzalez Vera", registered=registered
+    )
 
 
 def test_total_edits_over_the_whole_name_are_bounded() -> None:
