@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
 from sqlalchemy import update
-from sqlmodel import col
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.changes import Change, EventType
 from api.domain.companies import Company, CompanyData, company_errors, validate_company_data
@@ -15,6 +19,61 @@ from api.persistence.tables import CompanyRow, OperatorRow
 from api.services.container import Services
 
 STAFF_SOURCE = "STAFF"
+COMPANY_UPDATED = "COMPANY_UPDATED"
+
+
+def company_data_changes(*, before: CompanyRow, after: CompanyRow) -> list[Change]:
+    """What changed in a company's own data (not which company an operator has)."""
+    pairs = (
+        ("companyName", before.name, after.name),
+        (
+            "legalRepresentativeName",
+            before.legal_representative_name,
+            after.legal_representative_name,
+        ),
+        (
+            "legalRepresentativeIdentification",
+            before.legal_representative_identification,
+            after.legal_representative_identification,
+        ),
+    )
+    return [Change(name, old, new) for name, old, new in pairs if old != new]
+
+
+async def record_company_changes(
+    session: AsyncSession,
+    *,
+    changes_by_ruc: Mapping[str, Sequence[Change]],
+    actor: Actor,
+    at: datetime,
+    except_operator_id: int | None = None,
+) -> int:
+    """An audit entry and an OPERATOR_UPDATED event for every operator of each changed company,
+    in the caller's transaction: what their forms show changed, and partners must hear of it.
+    Their `version` stays: an edit of their own registration is not made stale by it."""
+    changed = {ruc: list(changes) for ruc, changes in changes_by_ruc.items() if changes}
+    if not changed:
+        return 0
+    statement = (
+        select(OperatorRow)
+        .where(col(OperatorRow.company_ruc).in_(list(changed)))
+        .order_by(col(OperatorRow.id))
+    )
+    operators = [
+        row for row in (await session.exec(statement)).all() if row.id != except_operator_id
+    ]
+    for operator in operators:
+        assert operator.company_ruc is not None
+        await record_change(
+            session,
+            operator=operator,
+            actor=actor,
+            operation=COMPANY_UPDATED,
+            event_type=EventType.OPERATOR_UPDATED,
+            changes=changed[operator.company_ruc],
+            at=at,
+        )
+    return len(operators)
 
 
 def _company_changes(*, previous: Company | None, after: CompanyRow) -> list[Change]:
@@ -63,10 +122,19 @@ async def set_operator_company(
         if refusals:
             raise DomainError(refusals)
         previous = operator.company
-        _, after = await CompanyRepository(session).write(
+        before, after = await CompanyRepository(session).write(
             clean, at=now, source=STAFF_SOURCE, keep_missing=False
         )
         changes = _company_changes(previous=previous, after=after)
+        staff = Actor(kind="STAFF", user_id=staff_user_id)
+        if before is not None:
+            await record_company_changes(
+                session,
+                changes_by_ruc={after.ruc: company_data_changes(before=before, after=after)},
+                actor=staff,
+                at=now,
+                except_operator_id=operator.id,
+            )
         if changes:
             await session.exec(
                 update(OperatorRow)
@@ -77,7 +145,7 @@ async def set_operator_company(
             await record_change(
                 session,
                 operator=operator,
-                actor=Actor(kind="STAFF", user_id=staff_user_id),
+                actor=staff,
                 operation="SET_COMPANY",
                 event_type=EventType.OPERATOR_UPDATED,
                 changes=changes,

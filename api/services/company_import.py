@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from api.domain.changes import Change
 from api.domain.companies import CleanCompanyData
 from api.domain.errors import DomainError, ErrorCode, FieldError
 from api.domain.sri_registry import (
@@ -28,7 +29,9 @@ from api.domain.sri_registry import (
     read_registry_row,
 )
 from api.persistence.companies import CompanyRepository
+from api.persistence.operators import SYSTEM
 from api.persistence.tables import CompanyRow
+from api.services.companies import record_company_changes
 from api.services.container import Services
 
 BATCH_SIZE: Final = 1000
@@ -50,6 +53,8 @@ class ImportReport:
     # Rows of other establishments than the main one: the company is read from its main one.
     branches_skipped: int = 0
     refused: list[RefusedRow] = field(default_factory=list)
+    # Operators of updated companies, each with an audit entry and an OPERATOR_UPDATED event.
+    operators_notified: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,19 +143,22 @@ def _batches(
         yield batch
 
 
-def _changes_anything(stored: CompanyRow, company: CleanCompanyData) -> bool:
-    return (
-        stored.name != company.name
-        or (
-            company.legal_representative_name is not None
-            and stored.legal_representative_name != company.legal_representative_name
-        )
-        or (
-            company.legal_representative_identification is not None
-            and stored.legal_representative_identification
-            != company.legal_representative_identification
-        )
+def _changes(stored: CompanyRow, company: CleanCompanyData) -> list[Change]:
+    """What an import changes of a stored company (a missing legal representative is kept)."""
+    pairs = (
+        ("companyName", stored.name, company.name),
+        (
+            "legalRepresentativeName",
+            stored.legal_representative_name,
+            company.legal_representative_name,
+        ),
+        (
+            "legalRepresentativeIdentification",
+            stored.legal_representative_identification,
+            company.legal_representative_identification,
+        ),
     )
+    return [Change(name, old, new) for name, old, new in pairs if new is not None and old != new]
 
 
 async def _write_batch(services: Services, batch: list[_Read], report: ImportReport) -> None:
@@ -158,15 +166,17 @@ async def _write_batch(services: Services, batch: list[_Read], report: ImportRep
     async with services.transaction() as session:
         stored = await CompanyRepository(session).by_rucs(read.company.ruc for read in batch)
         values: list[Mapping[str, object]] = []
+        changes_by_ruc: dict[str, list[Change]] = {}
         for read in batch:
             existing = stored.get(read.company.ruc)
-            if existing is not None and not _changes_anything(existing, read.company):
+            if existing is not None and not _changes(existing, read.company):
                 report.unchanged += 1
                 continue
             if existing is None:
                 report.inserted += 1
             else:
                 report.updated += 1
+                changes_by_ruc[read.company.ruc] = _changes(existing, read.company)
             values.append(
                 {
                     "ruc": read.company.ruc,
@@ -204,6 +214,9 @@ async def _write_batch(services: Services, batch: list[_Read], report: ImportRep
             },
         )
         await session.exec(upsert, params=values)
+        report.operators_notified += await record_company_changes(
+            session, changes_by_ruc=changes_by_ruc, actor=SYSTEM, at=now
+        )
 
 
 async def import_companies(services: Services, stream: IO[str]) -> ImportReport:

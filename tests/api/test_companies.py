@@ -438,3 +438,46 @@ async def test_make_operator_keeps_working_for_a_company_known_only_by_ruc(
     )
     assert row.company is not None
     assert (row.company.ruc, row.company.name) == (COMPANY_RUC, None)
+
+
+async def test_the_other_operators_of_a_company_hear_of_its_change(
+    api: Api, services: Services
+) -> None:
+    await register_all(services, T.EMPLOYEE)
+    token = await staff_token(api, services)
+    events_before = await count_rows(services, "outbox_events")
+    result = await api.data(
+        SET_COMPANY,
+        {
+            "input": company_input(
+                userId="EMPLEADO01",
+                companyRuc=COMPANY_RUC,
+                companyName="Importadora Andina S.A.S.",
+                legalRepresentativeName="María Fernanda Cevallos Ortiz",
+                legalRepresentativeIdentification="1718463027",
+            )
+        },
+        token=token,
+    )
+    assert result["setOperatorCompany"]["errors"] == []
+    # The employee's own change, and the representative's: its form shows another razón social.
+    assert await count_rows(services, "outbox_events") == events_before + 2
+    representative = await api.data(
+        """{ operator(userId: "REPRE01") { version }
+             operatorHistory(userId: "REPRE01", first: 1) { edges { node {
+               operation actor { kind userId } changes { field old new } } } } }""",
+        token=token,
+    )
+    assert representative["operator"]["version"] == 1, "its own edits are not made stale"
+    entry = representative["operatorHistory"]["edges"][0]["node"]
+    assert entry == {
+        "operation": "COMPANY_UPDATED",
+        "actor": {"kind": "STAFF", "userId": STAFF_USER_ID},
+        "changes": [
+            {
+                "field": "companyName",
+                "old": "Importadora Andina S.A.",
+                "new": "Importadora Andina S.A.S.",
+            }
+        ],
+    }

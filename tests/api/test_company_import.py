@@ -134,8 +134,14 @@ async def test_an_import_updates_the_razon_social_and_keeps_what_the_file_does_n
     )
     assert result.returncode == 0, result.stderr
     path = write(tmp_path, HEADER, row("1790123456001", "IMPORTADORA ANDINA S.A."))
+    events_before = await count_rows(services, "outbox_events")
     imported = run_cli(environment, "import-companies", str(path))
     assert "0 companies added, 1 updated" in imported.stdout, imported.stdout
+    assert "1 operators of updated companies notified" in imported.stdout
+    assert await count_rows(services, "outbox_events") == events_before + 1
+    again = run_cli(environment, "import-companies", str(path))
+    assert "0 operators of updated companies notified" in again.stdout
+    assert await count_rows(services, "outbox_events") == events_before + 1
 
     token = await api.login("1790123456001", "REPRE01", "Clave-Segura-2027")
     me = await api.data(
