@@ -294,7 +294,7 @@ def deliver_webhooks(args: argparse.Namespace) -> int:
 
 
 def export_schema(args: argparse.Namespace) -> int:
-    from api.schema.root import schema
+    from api.graphql.schema import schema
 
     sys.stdout.write(schema.as_str() + "\n")
     return 0

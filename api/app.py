@@ -1,8 +1,8 @@
 """The Starlette application: `/graphql` (HTTP and WebSocket), `/healthz`, `/readyz`, `/metrics`.
 
 Middleware, outermost first: the request observer (request id, access log, HTTP metrics, server
-span), CORS (only with `CORS_ORIGINS`), the replay of public answers (api/http_cache.py), the
-per-client request budget (429), the body size limit (413).
+span), CORS (only with `CORS_ORIGINS`), the body size limit (413), the
+per-client request budget (429).
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from api.graphiql import asset_route as graphiql_assets
-from api.graphql_http import EcuapassGraphQL
-from api.http_cache import PublicAnswerReplay
+from api.graphql.view import EcuapassGraphQL
 from api.http_guards import BodySizeLimit, RequestBudget
 from api.observability.logs import REQUEST_ID_HEADER
 from api.observability.metrics import metrics_endpoint
@@ -59,9 +58,9 @@ def settle_heap() -> None:
     docs/performance.md). Frozen objects are still freed by reference counting; only cycles
     among them would stay.
 
-    A request leaves no reference cycle (api/resolvers/execution.py), so what it allocates is
-    freed by reference counting and young collections find nothing; at the default threshold
-    (700) they still ran every few requests, walking whatever the requests in flight held.
+    Most of what a request allocates is freed by reference counting; at the default threshold
+    (700) young collections still ran every few requests, walking whatever the requests in
+    flight held.
     """
     gc.collect()
     gc.freeze()
@@ -113,7 +112,7 @@ def middleware(settings: Settings, routes: Sequence[str], limiter: RateLimiter) 
                 max_age=600,
             )
         )
-    # Before anything reads a body (the replay of public answers reads small POST bodies).
+    # Before anything reads a body.
     stack.append(
         Middleware(
             BodySizeLimit,
@@ -121,7 +120,6 @@ def middleware(settings: Settings, routes: Sequence[str], limiter: RateLimiter) 
             timeout_seconds=settings.request_body_timeout_seconds,
         )
     )
-    stack.append(Middleware(PublicAnswerReplay, path=GRAPHQL_PATH))
     if settings.request_budget_per_minute:
         stack.append(
             Middleware(

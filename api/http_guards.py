@@ -79,16 +79,6 @@ def scope_header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-JSON_MEDIA_TYPE: Final = "application/json"
-
-
-def declares_json(content_type: str | None) -> bool:
-    """Whether a `Content-Type` names JSON as written, whatever its parameters: the bodies the
-    view's direct path and the public-answer replay read. Strawberry refuses `Application/JSON`
-    (it compares the type case-sensitively) and answers everything else itself."""
-    return (content_type or "").partition(";")[0].strip() == JSON_MEDIA_TYPE
-
-
 HTTP_1: Final = frozenset({"1.0", "1.1"})
 
 

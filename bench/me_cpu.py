@@ -1,9 +1,11 @@
-"""CPU per `me` request inside one process: the API's ASGI app next to the floor's
-(bench/bare_me.py), both called directly (no HTTP server, no load generator), 16 requests in
-flight, the same PostgreSQL and Redis. Alternating batches; for each side the fastest batch and
-the median, and how much of it the garbage collector took.
+"""CPU per `me` request inside one process: the API's ASGI app next to the shared floor's three
+routes (bench/floor.py: `/bare` the same I/O with nothing on top, `/graphql` a plain Strawberry
+app, `/cached` that app with Strawberry's two caches), all called directly (no HTTP server, no
+load generator), 16 requests in flight, the same PostgreSQL and Redis, the same fields of `me`.
+Alternating batches; for each side the fastest batch and the median, and how much of it the
+garbage collector took.
 
-    scripts/uv.sh run python bench/me_cpu.py --batches 40
+    scripts/uv.sh run python bench/me_cpu.py --batches 40 [--floor-app PATH] [--profile FILE]
 
 On a shared machine wrk's req/s moves ±20 % between identical runs, and the API's more than the
 floor's; CPU time of this thread, batch against batch, is the steadier measure of what a change
@@ -14,8 +16,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import gc
 import json
+import os
 import statistics
 import sys
 import time
@@ -23,19 +27,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import uvloop
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.me import LOGIN_GRAPHQL, ME, set_up_in_process  # noqa: E402
+from bench.floor import FLOOR_TOKEN, ME_FIELDS, floor_app_path, floor_environment, load_floor  # noqa: E402
+from bench.me import LOGIN_GRAPHQL, set_up_in_process  # noqa: E402
 from bench.support import bench_stores  # noqa: E402
 
 App = Callable[[MutableMapping[str, Any], Any, Any], Awaitable[None]]
-Side = tuple[App, dict[str, Any]]
-"""An ASGI app and the `me` request to call it with."""
 IN_FLIGHT = 16
 
 
@@ -69,7 +71,7 @@ async def call(app: App, request: dict[str, Any], body: bytes = b"") -> bytes:
 
     await app(request, receive, send)
     assert sent[0]["status"] == 200, sent
-    return bytes(sent[1]["body"])
+    return b"".join(bytes(message.get("body", b"")) for message in sent[1:])
 
 
 class Collections:
@@ -88,12 +90,17 @@ class Collections:
             self.seconds += time.perf_counter() - self._started
 
 
-async def batch(app: App, request: dict[str, Any], per_worker: int) -> tuple[float, Collections]:
+Side = tuple[App, dict[str, Any], bytes]
+"""An ASGI app, the `me` request to call it with, and its body."""
+
+
+async def batch(side: Side, per_worker: int) -> tuple[float, Collections]:
     """Microseconds of this thread's CPU per request, with the collections that ran."""
+    app, request, body = side
 
     async def worker() -> None:
         for _ in range(per_worker):
-            await call(app, request)
+            await call(app, request, body)
 
     collections = Collections()
     gc.callbacks.append(collections)
@@ -105,14 +112,24 @@ async def batch(app: App, request: dict[str, Any], per_worker: int) -> tuple[flo
     return (time.thread_time() - started) / (per_worker * IN_FLIGHT) * 1e6, collections
 
 
+def post(path: str, token: str) -> dict[str, Any]:
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"authorization", f"Bearer {token}".encode()),
+    ]
+    return scope(path, b"", headers, "POST")
+
+
 @asynccontextmanager
-async def me_sides() -> AsyncIterator[tuple[Side, Side]]:
-    """The floor's app and the API's, started, each with a signed-in `me` request, on a
+async def me_sides(floor_app: str | None = None) -> AsyncIterator[dict[str, Side]]:
+    """The floor's routes and the API, started, each with a signed-in `me` request, on a
     database and Redis prefix of their own (bench/support.py)."""
+    path = floor_app_path(floor_app)
     async with bench_stores() as stores:
         await set_up_in_process(stores)
+        os.environ.update(floor_environment(stores, "USUARIO01"))
+        floor = load_floor(path)
         # Imported once the environment names the bench's stores: both read it at import.
-        import bench.bare_me as floor
         from api.app import create_app
         from api.settings import Settings
 
@@ -121,25 +138,44 @@ async def me_sides() -> AsyncIterator[tuple[Side, Side]]:
             login = scope("/graphql", b"", [(b"content-type", b"application/json")], "POST")
             answer = await call(api, login, json.dumps(LOGIN_GRAPHQL).encode())
             token = json.loads(answer)["data"]["login"]["token"]
-            auth = [(b"authorization", f"Bearer {token}".encode())]
-            floor_side = (floor.app, scope("/me", b"", auth, "GET"))
-            api_side = (api, scope("/graphql", urlencode({"query": ME}).encode(), auth, "GET"))
-            assert await call(*api_side) == await call(*floor_side), "the same JSON"
-            yield floor_side, api_side
+            body = json.dumps({"query": ME_FIELDS}).encode()
+            sides: dict[str, Side] = {
+                "floor /bare (no GraphQL)": (floor.app, post("/bare", FLOOR_TOKEN), body),
+                "floor /graphql (plain Strawberry)": (
+                    floor.app,
+                    post("/graphql", FLOOR_TOKEN),
+                    body,
+                ),
+                "floor /cached (Strawberry + its caches)": (
+                    floor.app,
+                    post("/cached", FLOOR_TOKEN),
+                    body,
+                ),
+                "this API": (api, post("/graphql", token), body),
+            }
+            answers = {name: json.loads(await call(*side)) for name, side in sides.items()}
+            assert len({json.dumps(a, sort_keys=True) for a in answers.values()}) == 1, answers
+            yield sides
 
 
-async def main(batches: int, per_worker: int) -> None:
-    async with me_sides() as (floor_side, api_side):
-        sides: dict[str, Side] = {"bare Starlette": floor_side, "GraphQL": api_side}
-        for app, request in sides.values():  # warm: caches, pools, prepared statements
-            await batch(app, request, 5)
+async def main(batches: int, per_worker: int, floor_app: str | None, profile: str | None) -> None:
+    async with me_sides(floor_app) as sides:
+        for side in sides.values():  # warm: caches, pools, prepared statements
+            await batch(side, 5)
         cpu: dict[str, list[float]] = {name: [] for name in sides}
         collected: dict[str, list[Collections]] = {name: [] for name in sides}
         for _ in range(batches):
-            for name, (app, request) in sides.items():
-                microseconds, collections = await batch(app, request, per_worker)
+            for name, side in sides.items():
+                microseconds, collections = await batch(side, per_worker)
                 cpu[name].append(microseconds)
                 collected[name].append(collections)
+        if profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(batches):
+                await batch(sides["this API"], per_worker)
+            profiler.disable()
+            profiler.dump_stats(profile)
     requests = batches * per_worker * IN_FLIGHT
     print(f"`me`, {IN_FLIGHT} in flight, {batches} batches of {per_worker * IN_FLIGHT} per side")
     print(
@@ -153,12 +189,16 @@ async def main(batches: int, per_worker: int) -> None:
             f"| {name} | {min(cpu[name]):,.0f} | {statistics.median(cpu[name]):,.0f} | "
             f"{gc_seconds / requests * 1e6:.0f} | {'/'.join(map(str, counts))} |"
         )
-    floor_cpu, api_cpu = cpu["bare Starlette"], cpu["GraphQL"]
-    ratios = [a / f for a, f in zip(api_cpu, floor_cpu, strict=True)]
-    print(
-        f"\nGraphQL / floor, CPU per request: fastest batches {min(api_cpu) / min(floor_cpu):.2f}, "
-        f"median of per-batch ratios {statistics.median(ratios):.2f}"
-    )
+    api_cpu = cpu["this API"]
+    print()
+    for name in sides:
+        if name == "this API":
+            continue
+        ratios = [a / f for a, f in zip(api_cpu, cpu[name], strict=True)]
+        print(
+            f"this API / {name}: CPU per request, median of per-batch ratios "
+            f"{statistics.median(ratios):.2f}"
+        )
 
 
 if __name__ == "__main__":
@@ -167,5 +207,9 @@ if __name__ == "__main__":
     )
     parser.add_argument("--batches", type=int, default=40)
     parser.add_argument("--per-worker", type=int, default=6, help="requests per worker and batch")
+    parser.add_argument("--floor-app", help="the shared floor_app.py (see bench/floor.py)")
+    parser.add_argument("--profile", help="write a cProfile of the API's batches to this file")
     arguments = parser.parse_args()
-    uvloop.run(main(arguments.batches, arguments.per_worker))
+    uvloop.run(
+        main(arguments.batches, arguments.per_worker, arguments.floor_app, arguments.profile)
+    )

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Final
 
 from strawberry.extensions import SchemaExtension
 
+from api.graphql.documents import selected_operation
 from api.observability.logs import request_notes_var
 from api.observability.metrics import GRAPHQL_OPERATION_DURATION_BY, GRAPHQL_OPERATIONS_BY
 from api.observability.tracing import current_tracer
-from api.resolvers.documents import selected_operation
 
 if TYPE_CHECKING:
     from opentelemetry.trace import Span

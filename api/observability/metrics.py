@@ -95,10 +95,6 @@ GRAPHQL_OPERATIONS: Final = Counter(
     "ok, user_error (a payload with `errors`), error (GraphQL errors).",
     ("operation", "type", "outcome"),
 )
-PUBLIC_ANSWERS_REPLAYED: Final = Counter(
-    "ecuapass_public_answers_replayed",
-    "Public GET answers (catalogs) served again from this process's copy, not executed.",
-)
 GRAPHQL_OPERATION_DURATION: Final = Histogram(
     "ecuapass_graphql_operation_duration_seconds",
     "Time to execute a GraphQL query or mutation (parse, validate, execute), by root field.",

@@ -9,12 +9,12 @@ On queries a refusal is a GraphQL error with `extensions.code`; on mutations it 
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from strawberry.extensions.field_extension import AsyncExtensionResolver
-from strawberry.permission import BasePermission, PermissionExtension
-from strawberry.types.field import StrawberryField
-from strawberry.utils.await_maybe import await_maybe
+from strawberry.extensions import FieldExtension
+from strawberry.permission import BasePermission
 
 from api.domain.errors import ErrorCode, FieldError
 from api.domain.messages import error_message
@@ -103,26 +103,25 @@ class SecondFactorInProduction(_CodedPermission):
         return session is not None and session.second_factor
 
 
-class PayloadPermissions(PermissionExtension):
-    """Strawberry's permission extension, answering a refusal with the mutation's own payload."""
+class PayloadPermissions(FieldExtension):
+    """Permission classes on a mutation, whose refusal is answered with the mutation's own
+    payload (`errors`) instead of a GraphQL error: checked in order, the first refusal wins."""
 
     def __init__(self, permissions: list[BasePermission]) -> None:
-        super().__init__(permissions=permissions, use_directives=False)
+        super().__init__()
+        self.permissions = permissions
 
-    def apply(self, field: StrawberryField) -> None:
-        super().apply(field)
+    def apply(self, field: Any) -> None:
         self.payload_type: Any = field.type
 
-    @property
-    def supports_sync(self) -> bool:
-        return False
-
     async def resolve_async(
-        self, next_: AsyncExtensionResolver, source: Any, info: Info, **kwargs: Any
+        self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any
     ) -> Any:
         for permission in self.permissions:
             try:
-                allowed = await await_maybe(permission.has_permission(source, info, **kwargs))
+                allowed = permission.has_permission(source, info, **kwargs)
+                if inspect.isawaitable(allowed):
+                    allowed = await allowed
             except UNAVAILABLE as refusal:
                 return self.payload_type(errors=user_errors(refusal, info.context.locale))
             if not allowed:

@@ -3,7 +3,7 @@
 
 Everything here is public reference data, the same for every caller and fixed while the process
 runs: a GET request made only of these fields is answered with `Cache-Control: public`
-(api/resolvers/caching.py).
+(api/graphql/caching.py).
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from api.schema.auth import (
 )
 from api.schema.catalog_queries import CatalogQueries
 from api.schema.company_operations import CompanyMutations
-from api.schema.event_operations import PartnerKeyMutations, PartnerKeyQueries, Subscription
+from api.schema.event_operations import PartnerKeyMutations, PartnerKeyQueries
 from api.schema.history import OperatorHistoryConnection
 from api.schema.lifecycle_operations import LifecycleMutations, LifecycleQueries
 from api.schema.modify import (
@@ -263,34 +263,3 @@ class Mutation(
     OperatorMutations, LifecycleMutations, PartnerKeyMutations, WebhookMutations, CompanyMutations
 ):
     pass
-
-
-# Caching of the public catalogs: HTTP Cache-Control on GET answers, answers kept per process,
-# parsing/validation done once per distinct query text: see api/resolvers/caching.py.
-from api.resolvers.caching import SCHEMA_EXTENSIONS  # noqa: E402
-from api.resolvers.execution import EcuapassSchema  # noqa: E402
-from api.resolvers.limits import limit_extensions  # noqa: E402
-from api.resolvers.persisted_queries import PersistedQueries  # noqa: E402
-from api.resolvers.request_errors import RequestErrorCodes  # noqa: E402
-from api.resolvers.websocket_operations import WebSocketOperations  # noqa: E402
-
-
-def build_schema(*, production: bool = False) -> strawberry.Schema:
-    """The schema with its protective extensions; production also hides introspection and masks
-    unexpected errors. The SDL is the same either way. Persisted queries come first: they supply
-    the query text everything after them reads."""
-    return EcuapassSchema(
-        query=Query,
-        mutation=Mutation,
-        subscription=Subscription,
-        extensions=[
-            PersistedQueries,
-            *limit_extensions(production=production),
-            RequestErrorCodes,
-            WebSocketOperations,
-            *SCHEMA_EXTENSIONS,
-        ],
-    )
-
-
-schema = build_schema()

@@ -7,7 +7,6 @@ countries, Ecuador's 24 provinces, 221 cantons (Guayas 25) and 1,396 parishes.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -20,7 +19,6 @@ from api.app import create_app
 from api.domain.catalogs import collation_key
 from api.services.container import Services
 from tests.api.conftest import Api, Environment, make_operator
-from tests.support.metrics import metric
 
 ENGLISH = {"Accept-Language": "en"}
 PUBLIC = "public, max-age=3600"
@@ -254,111 +252,6 @@ async def test_mutation_answer_is_never_cacheable(api: Api) -> None:
     assert response.status_code == 200
     assert response.headers["cache-control"] == "no-store"
     assert response.headers.get("vary") is None
-
-
-# Replays of public answers (api/http_cache.py) -----------------------------------------------------
-
-REPLAYED = "ecuapass_public_answers_replayed_total"
-
-
-async def replayed(api: Api) -> float:
-    return metric((await api.client.get("/metrics")).text, REPLAYED)
-
-
-async def test_a_repeated_public_get_is_replayed_byte_for_byte_with_its_own_request_id(
-    api: Api,
-) -> None:
-    query = '{ replay: cities(provinceCode: "17") { code name } }'
-    first = await get(api, query)
-    before = await replayed(api)
-
-    again = await get(api, query)
-
-    assert await replayed(api) == before + 1
-    assert again.content == first.content
-    assert again.headers["cache-control"] == PUBLIC
-    assert again.headers["vary"] == "Accept-Language"
-    assert again.headers["x-request-id"] != first.headers["x-request-id"]
-
-
-async def test_replays_follow_the_language_of_each_caller(api: Api) -> None:
-    query = "{ replayCountries: countries { name } }"
-    spanish = await get(api, query)
-    english = await get(api, query, **ENGLISH)
-
-    assert (await get(api, query, **ENGLISH)).content == english.content
-    assert (await get(api, query)).content == spanish.content
-    assert spanish.content != english.content
-
-
-async def test_private_and_failed_answers_are_never_replayed(api: Api, services: Services) -> None:
-    await make_operator(services)
-    await make_operator(
-        services, user_id="USUARIO02", identification="1710034065001", email="b@correo.example"
-    )
-    first = await api.login("0912345675001", "USUARIO01")
-    second = await api.login("1710034065001", "USUARIO02")
-    before = await replayed(api)
-
-    for token, user_id in ((first, "USUARIO01"), (second, "USUARIO02"), (first, "USUARIO01")):
-        mine = await api.client.get(
-            "/graphql",
-            params={"query": "{ me { userId } }"},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        assert mine.json()["data"]["me"]["userId"] == user_id
-        assert mine.headers["cache-control"] == "no-store"
-    for _ in range(2):
-        failed = await api.client.get("/graphql", params={"query": "{ countries { nope } }"})
-        assert "errors" in failed.json()
-
-    assert await replayed(api) == before
-
-
-async def post(api: Api, body: bytes, content_type: str = "application/json") -> httpx.Response:
-    return await api.client.post("/graphql", content=body, headers={"Content-Type": content_type})
-
-
-async def test_a_repeated_public_post_is_replayed_byte_for_byte_and_stays_no_store(
-    api: Api,
-) -> None:
-    body = json.dumps({"query": '{ postReplay: cities(provinceCode: "09") { code } }'}).encode()
-    first = await post(api, body)
-    before = await replayed(api)
-
-    again = await post(api, body)
-
-    assert await replayed(api) == before + 1
-    assert again.content == first.content
-    assert again.json()["data"]["postReplay"]
-    assert again.headers["cache-control"] == "no-store"
-    assert again.headers["x-request-id"] != first.headers["x-request-id"]
-
-
-async def test_posts_not_worth_keeping_are_executed_every_time(
-    api: Api, services: Services
-) -> None:
-    await make_operator(services)
-    token = await api.login("0912345675001", "USUARIO01")
-    padded = {"query": "{ bigPost: mobileCarriers { code } }", "padding": "x" * 5000}
-    cases = [
-        (json.dumps(padded).encode(), "application/json", {}),  # too large to key an answer by
-        (b'{"query": "{ plainText: countries { code } }"}', "text/plain", {}),  # refused
-        (
-            b'{"query": "{ me { userId } }"}',
-            "application/json",
-            {"Authorization": f"Bearer {token}"},
-        ),  # private
-    ]
-    before = await replayed(api)
-
-    for body, content_type, headers in cases:
-        for _ in range(2):
-            await api.client.post(
-                "/graphql", content=body, headers={"Content-Type": content_type, **headers}
-            )
-
-    assert await replayed(api) == before
 
 
 # No SQL: the catalogs live in memory ---------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.resolvers.limits import MAX_ALIASES, MAX_MUTATIONS
+from api.graphql.limits import MAX_ALIASES, MAX_MUTATIONS
 from api.services.container import Services
 from tests.api.conftest import Api, count_rows, make_operator
 

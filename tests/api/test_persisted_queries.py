@@ -1,4 +1,4 @@
-"""Automatic persisted queries (api/resolvers/persisted_queries.py): a hash in place of a query
+"""Automatic persisted queries (api/graphql/persisted_queries.py): a hash in place of a query
 text, over POST and GET, through the real endpoint."""
 
 from __future__ import annotations

@@ -1,5 +1,11 @@
-"""A finished request leaves no reference cycle behind: everything it made is freed by reference
-counting, so the garbage collector has nothing to find (api/resolvers/execution.py)."""
+"""What a finished request leaves behind.
+
+graphql-core 3.3's executor keeps itself in a reference cycle (`IncrementalExecutor` and the
+`GraphQLResolveInfoHelpers` bound to it): every execution, with its context, request and rows,
+waits for the garbage collector instead of being freed by reference counting. A bug upstream
+(reported to graphql-core); the API keeps to its public API and lets the collector do it, tuned
+at start-up (`api.app.settle_heap`). The first test fails once graphql-core is fixed: then the
+second can go back to asserting that nothing at all is left for the collector."""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from graphql import build_schema, execute, parse
 from starlette.applications import Starlette
 
 from api.app import create_app
@@ -84,7 +91,27 @@ def cyclic_garbage() -> Counter[str]:
     return found
 
 
-async def test_reading_me_and_the_catalogs_leaves_nothing_for_the_garbage_collector(
+class Root:
+    async def a(self, _info: object) -> str:
+        return "x"
+
+
+async def test_upstream_graphql_core_async_execution_still_leaves_its_executor_in_a_cycle(
+    collector_paused: None,
+) -> None:
+    schema = build_schema("type Query { a: String }")
+    document = parse("{ a }")
+    await execute(schema, document, root_value=Root())  # type: ignore[misc]
+    cyclic_garbage()
+
+    for _ in range(3):
+        await execute(schema, document, root_value=Root())  # type: ignore[misc]
+
+    # Fails once graphql-core frees its executor by reference counting: see the module.
+    assert cyclic_garbage()["Root"] == 3
+
+
+async def test_what_requests_leave_is_collected_and_nothing_outlives_a_collection(
     environment: Environment, services: Services, collector_paused: None
 ) -> None:
     app = create_app(environment.settings())
@@ -95,6 +122,7 @@ async def test_reading_me_and_the_catalogs_leaves_nothing_for_the_garbage_collec
         await call(app, "GET", {"query": ME}, token)
         await call(app, "POST", {"query": CITIES})
     gc.collect()
+    contexts_before = live("Context")
 
     for _ in range(5):
         me = await call(app, "GET", {"query": ME}, token)
@@ -102,5 +130,12 @@ async def test_reading_me_and_the_catalogs_leaves_nothing_for_the_garbage_collec
         cities = await call(app, "POST", {"query": CITIES})
         assert cities["data"]["cities"]
 
+    # Only graphql-core's cycle holds them until the collector runs: one per executed `me` (the
+    # catalog's repeats come from the answer cache, not executed again).
     garbage = cyclic_garbage()
-    assert garbage == Counter(), garbage.most_common(10)
+    assert garbage["Context"] == 5, garbage.most_common(10)
+    assert live("Context") == contexts_before
+
+
+def live(type_name: str) -> int:
+    return sum(1 for thing in gc.get_objects() if type(thing).__qualname__ == type_name)

@@ -1,4 +1,4 @@
-"""Which answers may be cached: only queries made of public catalog fields (api/resolvers/caching.py).
+"""Which answers may be cached: only queries made of public catalog fields (api/graphql/caching.py).
 The HTTP headers themselves are checked through the endpoint in tests/api/test_catalogs_api.py."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import pytest
 from graphql import ExecutionResult, OperationDefinitionNode, parse
 
 from api.domain.vocabulary import Locale
-from api.resolvers.caching import AnswerKey, BoundedCache, PublicMark, public_root_fields
-from api.resolvers.documents import root_field_names
-from api.schema.root import schema
+from api.graphql.caching import AnswerKey, BoundedCache, public_root_fields
+from api.graphql.documents import root_field_names
+from api.graphql.schema import schema
 
 PUBLIC = public_root_fields(schema.config.name_converter)
 
@@ -58,19 +58,3 @@ def test_kept_answers_are_bounded_oldest_dropped_first() -> None:
     assert len(answers) == 2
     assert answers.get(keys[0]) is None
     assert answers.get(keys[2]) == ExecutionResult(data={"n": 2})
-
-
-def test_one_private_operation_keeps_a_request_of_several_private() -> None:
-    mark = PublicMark()
-    mark.record(True)
-    mark.record(False)
-    mark.record(True)
-    assert mark.public is False
-
-
-def test_a_request_whose_operations_are_all_public_is_public() -> None:
-    mark = PublicMark()
-    assert mark.public is None
-    mark.record(True)
-    mark.record(True)
-    assert mark.public is True

@@ -29,7 +29,7 @@ from strawberry.extensions import SchemaExtension
 
 from api.domain.errors import DomainError, ErrorCode
 from api.domain.vocabulary import Locale
-from api.resolvers.caching import BoundedCache
+from api.graphql.caching import BoundedCache
 from api.resolvers.errors import as_graphql_error
 
 KEPT_QUERIES: Final = 512

@@ -13,13 +13,15 @@ with a deployment. Three caches follow from that:
 - **Answers.** Executing `countries` costs graphql-core some 500 field resolutions (about 2.5 ms
   of CPU, docs/performance.md) for an answer that never changes: each process keeps the answers
   of public queries, by query text, operation name, variables and language, and serves them
-  without executing them again. Bounded (`ANSWER_CACHE_SIZE`, oldest dropped first); only
+  without executing them again (the extension gives Strawberry the result in `on_execute`, as
+  Strawberry's documentation shows for caching). A catalog field must answer the same to every
+  caller: it takes no `info` and reads no context (tests/unit/test_catalog_schema_documented.py).
+  Bounded (`ANSWER_CACHE_SIZE`, oldest dropped first); only
   answers without errors are kept. Every process computes the same answers: nothing is shared.
 - **Documents.** Parsing and validating a query cost about as much as executing a small one, and
   clients send the same few query texts again and again: the parsed documents of the last
   `QUERY_CACHE_SIZE` distinct texts are kept (Strawberry's ParserCache), and so are their
-  validation results (`ValidationByText`: Strawberry's ValidationCache finds them by document,
-  and hashing a document walks its whole tree on every request; see documents.py).
+  validation results (Strawberry's ValidationCache).
 
 The schema takes these extensions as classes or factories (`SCHEMA_EXTENSIONS`): one instance
 per operation, no state in an instance across requests.
@@ -29,28 +31,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from contextvars import ContextVar
-from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final, Generic, TypeVar
 
 from graphql import (
     ExecutionResult,
-    GraphQLError,
-    GraphQLSchema,
     OperationType,
 )
 from starlette.requests import Request
 from starlette.responses import Response
-from strawberry.extensions import ParserCache, SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.schema.name_converter import NameConverter
-from strawberry.schema.schema import validate_document
-from strawberry.types.base import get_object_definition
+from strawberry.types import get_object_definition
 
 from api.domain.vocabulary import Locale
+from api.graphql.documents import selected_operation
 from api.observability.graphql import OperationMetrics
 from api.resolvers.context import Context
-from api.resolvers.documents import selected_operation
 from api.schema.catalog_queries import CatalogQueries
 
 PUBLIC_MAX_AGE_SECONDS: Final = 3600
@@ -103,26 +100,6 @@ AnswerKey = tuple[str, str | None, str | None, Locale]
 ANSWERS: Final = BoundedCache[AnswerKey, ExecutionResult](ANSWER_CACHE_SIZE)
 
 
-@dataclass(slots=True)
-class PublicMark:
-    """Whether a request's answer is public, as `PublicCatalogCaching` finds it: the HTTP
-    layer's replay (api/http_cache.py) keeps only such answers. Every operation of the request
-    has its say, so that one private operation in a request of several keeps it private."""
-
-    public: bool | None = None
-
-    def record(self, public: bool) -> None:
-        self.public = public and self.public is not False
-
-
-public_mark_var: ContextVar[PublicMark | None] = ContextVar("public_mark", default=None)
-
-ValidationKey = tuple[GraphQLSchema, str, tuple[type, ...]]
-"""Schema, query text and validation rules: the document is always the parse of that text."""
-
-VALIDATIONS: Final = BoundedCache[ValidationKey, list[GraphQLError]](QUERY_CACHE_SIZE)
-
-
 def _canonical(variables: dict[str, Any] | None) -> str | None:
     return json.dumps(variables, sort_keys=True, default=str) if variables else None
 
@@ -167,9 +144,6 @@ class PublicCatalogCaching(SchemaExtension):
         else:
             # A POST answer is not for HTTP caches, even a public one.
             headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
-        mark = public_mark_var.get()
-        if mark is not None:
-            mark.record(public)
 
     def _is_public_query(self) -> bool:
         """Whether the operation is a query that selects public root fields only."""
@@ -204,35 +178,12 @@ class PublicCatalogCaching(SchemaExtension):
         return self._is_public_query()
 
 
-class ValidationByText(SchemaExtension):
-    """Validation results by query text, as Strawberry's ValidationCache keeps them by document.
-
-    A text's hash is computed once and kept in the string; a document's walks the whole tree on
-    every lookup. The results are the same: the document is the parse of the text (the parser
-    cache's, with the same options), validated against the same schema and rules."""
-
-    def on_validate(self) -> Iterator[None]:
-        execution = self.execution_context
-        document = execution.graphql_document
-        if execution.query is not None and document is not None:
-            schema = execution.schema._schema
-            rules = tuple(execution.validation_rules)
-            key = (schema, execution.query, rules)
-            errors = VALIDATIONS.get(key)
-            if errors is None:
-                errors = validate_document(schema, document, rules)
-                VALIDATIONS.remember(key, errors)
-            # Strawberry validates only when no extension has given the errors yet.
-            execution.pre_execution_errors = errors
-        yield
-
-
 SCHEMA_EXTENSIONS: Final[tuple[type[SchemaExtension] | Callable[[], SchemaExtension], ...]] = (
     PublicCatalogCaching,
     # Factories, not instances: an instance would be shared by every request. The caches
     # themselves live at module level (Strawberry's is keyed by size).
     lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
-    ValidationByText,
+    lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
     # Counts and times each operation for /metrics (api/observability/graphql.py).
     OperationMetrics,
 )

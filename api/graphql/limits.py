@@ -7,9 +7,8 @@ Extensions are passed as classes or factories so that no instance is shared betw
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from graphql import (
     ASTValidationRule,
@@ -29,8 +28,11 @@ from strawberry.extensions import (
 
 from api.domain.errors import ErrorCode
 from api.domain.text_safety import contains_unsafe_text
-from api.resolvers.documents import document_facts
-from api.resolvers.errors import DependencyErrors, ProductionErrors
+from api.graphql.documents import document_facts
+from api.graphql.masking import DependencyErrors, ProductionErrors
+
+if TYPE_CHECKING:
+    from strawberry.types import ExecutionContext
 
 MAX_DEPTH: Final = 10
 MAX_ALIASES: Final = 30
@@ -57,25 +59,22 @@ class MaxMutationsRule(ValidationRule):
             )
 
 
-class UnsafeTextGuard(SchemaExtension):
-    """Refuses an operation whose string arguments (literals or variables, over HTTP or WebSocket)
-    hold NUL or unpaired surrogates, before any resolver runs."""
-
-    def on_execute(self) -> Iterator[None]:
-        execution = self.execution_context
-        document = execution.graphql_document
-        literals = document_facts(document).string_literals if document is not None else ()
-        if contains_unsafe_text(literals) or contains_unsafe_text(execution.variables or {}):
-            execution.result = ExecutionResult(
-                data=None,
-                errors=[
-                    GraphQLError(
-                        "El texto contiene caracteres no permitidos (NUL o sustitutos sueltos).",
-                        extensions={"code": ErrorCode.INVALID_FORMAT.value},
-                    )
-                ],
+def unsafe_text_refusal(execution: ExecutionContext) -> ExecutionResult | None:
+    """An operation whose string arguments (literals or variables, over HTTP or WebSocket) hold
+    NUL or unpaired surrogates is refused before any resolver runs."""
+    document = execution.graphql_document
+    literals = document_facts(document).string_literals if document is not None else ()
+    if not (contains_unsafe_text(literals) or contains_unsafe_text(execution.variables or {})):
+        return None
+    return ExecutionResult(
+        data=None,
+        errors=[
+            GraphQLError(
+                "El texto contiene caracteres no permitidos (NUL o sustitutos sueltos).",
+                extensions={"code": ErrorCode.INVALID_FORMAT.value},
             )
-        yield
+        ],
+    )
 
 
 Extension = type[SchemaExtension] | Callable[[], SchemaExtension]
@@ -88,13 +87,16 @@ VALIDATION_RULES: Final[tuple[type[ASTValidationRule], ...]] = (
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
     MaxMutationsRule,
 )
+# Production hides the schema: no introspection (and, in the schema's config, no "Did you
+# mean …?" suggestions, which would give it away name by name).
+PRODUCTION_RULES: Final = (*VALIDATION_RULES, NoSchemaIntrospectionCustomRule)
 
 
 class QueryLimits(MaxTokensLimiter):
-    """Strawberry's token limit and, in the same hook, the validation rules built once: depth,
-    aliases, mutations per request (and, in production, no introspection). One hook where
-    `AddValidationRules` and `DisableIntrospection` would add two more: every hook costs every
-    request a few microseconds."""
+    """Strawberry's token limit and, in the same hook, the validation rules built once (depth,
+    aliases, mutations per request; in production, no introspection): one extension where
+    `MaxTokensLimiter` and `AddValidationRules` would be two, and Strawberry asks every
+    extension for each of its hooks on every request."""
 
     rules: tuple[type[ASTValidationRule], ...] = VALIDATION_RULES
 
@@ -108,24 +110,10 @@ class QueryLimits(MaxTokensLimiter):
 
 
 class ProductionQueryLimits(QueryLimits):
-    rules = (*VALIDATION_RULES, NoSchemaIntrospectionCustomRule)
-
-    def on_validate(self) -> Iterator[None]:
-        yield
-        for error in self.execution_context.pre_execution_errors or ():
-            error.message = without_suggestions(error.message)
-
-
-# graphql-core's validation suggests the names it knows ("Did you mean 'operator'?"): with
-# introspection off, that still lets a client recover the schema name by name.
-SUGGESTION: Final = re.compile(r"\s*Did you mean [^?]*\?")
-
-
-def without_suggestions(message: str) -> str:
-    return SUGGESTION.sub("", message)
+    rules = PRODUCTION_RULES
 
 
 def limit_extensions(*, production: bool) -> tuple[Extension, ...]:
     if production:
-        return (ProductionQueryLimits, UnsafeTextGuard, ProductionErrors)
-    return (QueryLimits, UnsafeTextGuard, DependencyErrors)
+        return (ProductionQueryLimits, ProductionErrors)
+    return (QueryLimits, DependencyErrors)

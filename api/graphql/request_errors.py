@@ -1,0 +1,97 @@
+"""Request-level errors carry the codes clients act on, as Apollo Server names them: a document
+that does not parse is GRAPHQL_PARSE_FAILED, one that does not validate (unknown fields, depth
+and alias limits) GRAPHQL_VALIDATION_FAILED, variables that do not fit their types
+BAD_USER_INPUT. They are the client's mistakes, so they keep their message in production too
+(an error with a code is never masked as unexpected)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Final
+
+from graphql import ExecutionResult, GraphQLError, OperationType
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.extensions import SchemaExtension
+
+from api.domain.errors import ErrorCode, FieldError
+from api.domain.messages import error_message
+from api.resolvers.context import Context
+
+if TYPE_CHECKING:
+    from strawberry.types import ExecutionContext
+
+PARSE_FAILED: Final = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED: Final = "GRAPHQL_VALIDATION_FAILED"
+BAD_USER_INPUT: Final = "BAD_USER_INPUT"
+
+
+def with_code(error: GraphQLError, code: str) -> None:
+    if not (error.extensions and "code" in error.extensions):
+        error.extensions = {**(error.extensions or {}), "code": code}
+
+
+class RequestErrorCodes(SchemaExtension):
+    """See the module. Runs inside the error masking (after it in the extension list), so the
+    codes are there before masking decides what is unexpected."""
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        for error in self.execution_context.pre_execution_errors or ():
+            with_code(error, VALIDATION_FAILED)
+
+    def on_operation(self) -> Iterator[None]:
+        try:
+            yield
+        except GraphQLError as failed:
+            # Raised while parsing (by Strawberry's parser cache): the syntax is wrong.
+            with_code(failed, PARSE_FAILED)
+            raise
+        execution = self.execution_context
+        result = execution.result
+        if execution.graphql_document is None:
+            # Nothing parsed: whatever was refused is the syntax (Strawberry, or its parser
+            # cache, raised it while parsing).
+            for error in [
+                *(execution.pre_execution_errors or ()),
+                *(getattr(result, "errors", None) or ()),
+            ]:
+                with_code(error, PARSE_FAILED)
+            return
+        refused = execution.pre_execution_errors
+        if refused:
+            # Parse and validation errors are coded already: what is left was refused after
+            # validation, the variables that did not fit their types.
+            for error in refused:
+                with_code(error, BAD_USER_INPUT)
+            return
+        if isinstance(result, ExecutionResult) and result.errors and result.data is None:
+            # No field ran: graphql-core refused the variables (a field's error has a path).
+            for error in result.errors:
+                if error.path is None:
+                    with_code(error, BAD_USER_INPUT)
+
+
+def http_subscription_refusal(execution: ExecutionContext) -> ExecutionResult | None:
+    """A subscription sent over HTTP (Apollo's multipart subscriptions, a plain POST) answers a
+    coded error that says where subscriptions are served, with status 400, instead of running:
+    this API serves them over WebSocket only."""
+    context = execution.context
+    if not (
+        isinstance(context, Context)
+        and isinstance(context.request, Request)
+        and execution.operation_type.value == OperationType.SUBSCRIPTION.value
+    ):
+        return None
+    if isinstance(context.response, Response):
+        context.response.status_code = 400
+    error = FieldError(None, ErrorCode.SUBSCRIPTION_NEEDS_WEBSOCKET)
+    return ExecutionResult(
+        data=None,
+        errors=[
+            GraphQLError(
+                error_message(error, context.locale),
+                extensions={"code": ErrorCode.SUBSCRIPTION_NEEDS_WEBSOCKET.value},
+            )
+        ],
+    )
