@@ -3,7 +3,7 @@
 The SRI's RUC registry ("Catastro RUC") is kept per company: one RUC, one razón social, one legal
 representative. Operators refer to it by RUC: the representative that registered with the
 company's RUC, its employees, the officials of a public entity. The forms of those types show it
-read-only (SENAE-ISEE-3-2-010 §5.4; `api/domain/forms.py`) and the agreement is signed for the
+read-only (SENAE-ISEE-3-2-010 §5.4; `api/domain/forms/`) and the agreement is signed for the
 company by its legal representative or a member of the company (SPEC §2).
 """
 
@@ -175,7 +175,7 @@ OWN_RUC_TYPES: Final = frozenset(
         RegistrationTypeCode.PUBLIC_ENTITY_REPRESENTATIVE,
     }
 )
-# The types whose form shows a company, entity or organisation (api/domain/forms.py).
+# The types whose form shows a company, entity or organisation (api/domain/forms/registration_types.py).
 COMPANY_TYPES: Final = frozenset(
     {
         *OWN_RUC_TYPES,
