@@ -53,9 +53,8 @@ def settle_heap() -> None:
     young generation grow before it is collected.
 
     The schema, the catalogs and the imported modules live as long as the process, yet every
-    full collection walked them all again: pauses of tens of milliseconds that made up the p99
-    of every request (`me` at 16 connections: p99 133 ms before, about 30 ms after; see
-    docs/performance.md). Frozen objects are still freed by reference counting; only cycles
+    full collection walked them all again: pauses that made up the p99 of every request
+    (docs/performance.md). Frozen objects are still freed by reference counting; only cycles
     among them would stay.
 
     Most of what a request allocates is freed by reference counting; at the default threshold

@@ -104,11 +104,6 @@ IDENTIFICATION_DOCUMENTS: Final[tuple[IdentificationDocument, ...]] = (
     CEDULA_DOCUMENT,
     PASSPORT_DOCUMENT,
 )
-_BY_CODE: Final = {document.code: document for document in IDENTIFICATION_DOCUMENTS}
-
-
-def identification_document(code: IdentificationType) -> IdentificationDocument:
-    return _BY_CODE[code]
 
 
 def normalize_identification(*, id_type: IdentificationType, number: str) -> str:
@@ -123,14 +118,6 @@ def normalize_identification(*, id_type: IdentificationType, number: str) -> str
     if not valid:
         raise DomainError.single(IDENTIFICATION_FIELD, ErrorCode.INVALID_IDENTIFICATION)
     return compact.upper()
-
-
-def is_valid_identification(*, id_type: IdentificationType, number: str) -> bool:
-    try:
-        normalize_identification(id_type=id_type, number=number)
-    except DomainError:
-        return False
-    return True
 
 
 def cedula_of(ruc_or_cedula: str) -> str | None:

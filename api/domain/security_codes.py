@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 from typing import Final
 
 import pyotp
@@ -32,7 +31,6 @@ CODE_FORMAT: Final = "X" * CODE_LENGTH
 _LOWER_CASE_LETTERS: Final = "".join(char.lower() for char in CODE_ALPHABET if char.isalpha())
 CODE_PATTERN: Final = rf"^[{CODE_ALPHABET}{_LOWER_CASE_LETTERS}]{{{CODE_LENGTH}}}$"
 
-_CODE_RE: Final = re.compile(rf"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
 # pyotp refuses to draw fewer than 32 characters (it is meant for TOTP secrets); the code is a
 # prefix of such a draw, each character still uniform over the alphabet.
 _PYOTP_MIN_DRAW: Final = 32
@@ -55,12 +53,6 @@ def normalize_code(value: str) -> str:
     return value.strip().upper()
 
 
-def is_plausible_code(value: str) -> bool:
-    """True when `value` (normalised) has the shape of a code this module generates: worth a
-    lookup; anything else is refused before it costs an attempt."""
-    return _CODE_RE.fullmatch(normalize_code(value)) is not None
-
-
 def hash_code(*, secret: bytes, user_key: str, purpose: str, address: str, code: str) -> str:
     """HMAC-SHA256 (hex) of the code bound to the user, the purpose and the address; the code is
     normalised and the address compared by its `email_key`, so "abcd2345" typed for
@@ -71,12 +63,6 @@ def hash_code(*, secret: bytes, user_key: str, purpose: str, address: str, code:
         ensure_ascii=True,
     )
     return hmac.new(secret, message.encode("ascii"), hashlib.sha256).hexdigest()
-
-
-def codes_match(a_hash: str, b_hash: str) -> bool:
-    """Constant-time comparison of two `hash_code` results."""
-    # compare_digest on str refuses non-ASCII; bytes always work.
-    return hmac.compare_digest(a_hash.encode("utf-8"), b_hash.encode("utf-8"))
 
 
 # Against mail bombing: no new code while the last one is fresh and unused, and a bounded number

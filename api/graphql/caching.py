@@ -10,14 +10,13 @@ with a deployment. Three caches follow from that:
   mutation changes state, a POST is never a cacheable read here, and an answer with errors must
   not be kept. When several operations share one response (a batch), one private operation makes
   the whole response private, whatever the order.
-- **Answers.** Executing `countries` costs graphql-core some 500 field resolutions (about 2.5 ms
-  of CPU, docs/performance.md) for an answer that never changes: each process keeps the answers
-  of public queries, by query text, operation name, variables and language, and serves them
-  without executing them again (the extension gives Strawberry the result in `on_execute`, as
-  Strawberry's documentation shows for caching). A catalog field must answer the same to every
-  caller: it takes no `info` and reads no context (tests/unit/test_catalog_schema_documented.py).
-  Bounded (`ANSWER_CACHE_SIZE`, oldest dropped first); only
-  answers without errors are kept. Every process computes the same answers: nothing is shared.
+- **Answers.** Executing `countries` costs graphql-core some 500 field resolutions for an
+  answer that never changes: each process keeps the answers of public queries, by query text,
+  operation name, variables and language, and serves them without executing them again (the
+  extension gives Strawberry the result in `on_execute`, as Strawberry's documentation shows
+  for caching). So a catalog field may depend on its arguments and the caller's language only,
+  never on who the caller is. Bounded (`ANSWER_CACHE_SIZE`, oldest dropped first); only answers
+  without errors are kept. Every process computes the same answers: nothing is shared.
 - **Documents.** Parsing and validating a query cost about as much as executing a small one, and
   clients send the same few query texts again and again: the parsed documents of the last
   `QUERY_CACHE_SIZE` distinct texts are kept (Strawberry's ParserCache), and so are their

@@ -54,8 +54,3 @@ def number_of_node_id(value: str, type_name: str, *, field: str) -> int:
 def operator_node_id(user_id: str) -> strawberry.ID:
     """The operator's global id: its user ID, which never changes (§4.1.4), under its type."""
     return node_id(OPERATOR_NODE, user_id)
-
-
-def operator_of_node_id(value: str) -> str | None:
-    """The user ID an operator's global id names; None for anything else."""
-    return key_of_node_id(value, OPERATOR_NODE)

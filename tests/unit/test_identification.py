@@ -10,8 +10,6 @@ from api.domain.errors import DomainError, ErrorCode, FieldError
 from api.domain.identification import (
     IDENTIFICATION_DOCUMENTS,
     cedula_of,
-    identification_document,
-    is_valid_identification,
     normalize_identification,
 )
 from api.domain.vocabulary import IdentificationType
@@ -41,7 +39,6 @@ def _refusal(id_type: IdentificationType, number: str) -> DomainError:
 )
 def test_cedula_with_valid_check_digit_is_accepted(number: str) -> None:
     assert normalize_identification(id_type=IdentificationType.CEDULA, number=number) == number
-    assert is_valid_identification(id_type=IdentificationType.CEDULA, number=number)
 
 
 def test_cedula_separators_are_ignored() -> None:
@@ -152,7 +149,7 @@ def test_catalog_lists_ruc_cedula_and_passport_in_that_order() -> None:
         IdentificationType.PASSPORT,
     ]
     for document in IDENTIFICATION_DOCUMENTS:
-        assert identification_document(document.code) is document
+        assert {d.code: d for d in IDENTIFICATION_DOCUMENTS}[document.code] is document
         assert document.name_es
         assert document.name_en
         assert document.description_es
@@ -171,7 +168,7 @@ def test_catalog_lists_ruc_cedula_and_passport_in_that_order() -> None:
 def test_served_pattern_and_max_length_describe_the_normalised_number(
     id_type: IdentificationType, number: str
 ) -> None:
-    document = identification_document(id_type)
+    document = {d.code: d for d in IDENTIFICATION_DOCUMENTS}[id_type]
     normalized = normalize_identification(id_type=id_type, number=number)
     assert re.fullmatch(document.pattern, normalized)
     assert len(normalized) <= document.max_length

@@ -10,10 +10,8 @@ from api.domain.security_codes import (
     CODE_PATTERN,
     CODE_TTL_SECONDS,
     MAX_WRONG_ATTEMPTS,
-    codes_match,
     generate_code,
     hash_code,
-    is_plausible_code,
     normalize_code,
 )
 
@@ -49,7 +47,7 @@ def test_generated_code_has_8_characters_of_the_alphabet_with_letters_and_digits
         assert set(code) <= set(CODE_ALPHABET)
         assert any(char.isdigit() for char in code)
         assert any(char.isalpha() for char in code)
-        assert is_plausible_code(code)
+        assert re.fullmatch(CODE_PATTERN, code)
 
 
 def test_generated_codes_do_not_repeat() -> None:
@@ -69,11 +67,6 @@ def test_served_pattern_accepts_what_users_type_in_either_case() -> None:
     assert not re.fullmatch(CODE_PATTERN, code + "A")
 
 
-def test_code_of_wrong_shape_is_not_plausible() -> None:
-    for value in ("", "ABCD", "ABCDEFGHJ", "ABCD EFG", "ABCDEFG0", "ABCDEFGI", "ABCDÉFGH"):
-        assert not is_plausible_code(value)
-
-
 def test_hash_is_hex_hmac_sha256_and_not_the_code() -> None:
     digest = _hash("AB3D5FGH")
     assert re.fullmatch(r"[0-9a-f]{64}", digest)
@@ -81,25 +74,19 @@ def test_hash_is_hex_hmac_sha256_and_not_the_code() -> None:
 
 
 def test_hash_ignores_code_case_and_address_case() -> None:
-    assert codes_match(_hash("AB3D5FGH"), _hash(" ab3d5fgh ", address="Ana@MAIL.ec"))
+    assert _hash("AB3D5FGH") == _hash(" ab3d5fgh ", address="Ana@MAIL.ec")
 
 
 def test_hash_binds_the_code_to_user_purpose_address_and_secret() -> None:
     stored = _hash("AB3D5FGH")
-    assert not codes_match(stored, _hash("AB3D5FGH", user_key="43"))
-    assert not codes_match(stored, _hash("AB3D5FGH", purpose="login"))
-    assert not codes_match(stored, _hash("AB3D5FGH", address="otra@mail.ec"))
-    assert not codes_match(stored, _hash("AB3D5FGH", secret=b"x" * 32))
-    assert not codes_match(stored, _hash("AB3D5FGJ"))
+    assert stored != _hash("AB3D5FGH", user_key="43")
+    assert stored != _hash("AB3D5FGH", purpose="login")
+    assert stored != _hash("AB3D5FGH", address="otra@mail.ec")
+    assert stored != _hash("AB3D5FGH", secret=b"x" * 32)
+    assert stored != _hash("AB3D5FGJ")
 
 
 def test_parts_cannot_be_shifted_into_one_another() -> None:
     one = hash_code(secret=SECRET, user_key="4", purpose="2modify", address="a@b.ec", code="X")
     two = hash_code(secret=SECRET, user_key="42", purpose="modify", address="a@b.ec", code="X")
-    assert not codes_match(one, two)
-
-
-def test_codes_match_accepts_any_text_without_raising() -> None:
-    assert codes_match("abc", "abc")
-    assert not codes_match("abc", "abd")
-    assert not codes_match("ñ", "n")
+    assert one != two

@@ -133,10 +133,6 @@ class CleanForm:
     expected_version: int | None
 
     @property
-    def changes_email(self) -> bool:
-        return self.email is not None
-
-    @property
     def changes_password(self) -> bool:
         return self.new_password is not None
 
