@@ -22,6 +22,7 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
@@ -113,49 +114,70 @@ async def batch(side: Side, per_worker: int) -> tuple[float, Collections]:
 
 
 def post(path: str, token: str) -> dict[str, Any]:
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"authorization", f"Bearer {token}".encode()),
-    ]
+    headers = [(b"content-type", b"application/json")]
+    if token:
+        headers.append((b"authorization", f"Bearer {token}".encode()))
     return scope(path, b"", headers, "POST")
+
+
+COUNTRIES = "{ countries { code name } }"
+COUNTRIES_FLOOR = "floor /static (the API's countries answer, stored bytes)"
+COUNTRIES_API = "this API, countries"
+ME_SIDES = (
+    "floor /bare (no GraphQL)",
+    "floor /graphql (plain Strawberry)",
+    "floor /cached (Strawberry + its caches)",
+)
 
 
 @asynccontextmanager
 async def me_sides(floor_app: str | None = None) -> AsyncIterator[dict[str, Side]]:
-    """The floor's routes and the API, started, each with a signed-in `me` request, on a
-    database and Redis prefix of their own (bench/support.py)."""
+    """The floor's routes and the API, started, each with a signed-in `me` request (and both
+    sides of `countries`), on a database and Redis prefix of their own (bench/support.py)."""
     path = floor_app_path(floor_app)
     async with bench_stores() as stores:
         await set_up_in_process(stores)
-        os.environ.update(floor_environment(stores, "USUARIO01"))
-        floor = load_floor(path)
         # Imported once the environment names the bench's stores: both read it at import.
         from api.app import create_app
         from api.settings import Settings
 
         api = create_app(Settings())
-        async with api.router.lifespan_context(api), floor.app.router.lifespan_context(floor.app):
-            login = scope("/graphql", b"", [(b"content-type", b"application/json")], "POST")
-            answer = await call(api, login, json.dumps(LOGIN_GRAPHQL).encode())
-            token = json.loads(answer)["data"]["login"]["token"]
-            body = json.dumps({"query": ME_FIELDS}).encode()
-            sides: dict[str, Side] = {
-                "floor /bare (no GraphQL)": (floor.app, post("/bare", FLOOR_TOKEN), body),
-                "floor /graphql (plain Strawberry)": (
-                    floor.app,
-                    post("/graphql", FLOOR_TOKEN),
-                    body,
-                ),
-                "floor /cached (Strawberry + its caches)": (
-                    floor.app,
-                    post("/cached", FLOOR_TOKEN),
-                    body,
-                ),
-                "this API": (api, post("/graphql", token), body),
-            }
-            answers = {name: json.loads(await call(*side)) for name, side in sides.items()}
-            assert len({json.dumps(a, sort_keys=True) for a in answers.values()}) == 1, answers
-            yield sides
+        async with api.router.lifespan_context(api):
+            countries_body = json.dumps({"query": COUNTRIES}).encode()
+            countries = await call(api, post("/graphql", ""), countries_body)
+            static = Path(tempfile.mkdtemp()) / "countries.json"
+            static.write_bytes(countries)
+            os.environ.update(floor_environment(stores, "USUARIO01", static))
+            floor = load_floor(path)
+            async with floor.app.router.lifespan_context(floor.app):
+                yield await _sides(api, floor.app, countries_body)
+
+
+async def _sides(api: App, floor: App, countries_body: bytes) -> dict[str, Side]:
+    login = scope("/graphql", b"", [(b"content-type", b"application/json")], "POST")
+    answer = await call(api, login, json.dumps(LOGIN_GRAPHQL).encode())
+    token = json.loads(answer)["data"]["login"]["token"]
+    body = json.dumps({"query": ME_FIELDS}).encode()
+    sides: dict[str, Side] = {
+        "floor /bare (no GraphQL)": (floor, post("/bare", FLOOR_TOKEN), body),
+        "floor /graphql (plain Strawberry)": (
+            floor,
+            post("/graphql", FLOOR_TOKEN),
+            body,
+        ),
+        "floor /cached (Strawberry + its caches)": (
+            floor,
+            post("/cached", FLOOR_TOKEN),
+            body,
+        ),
+        "this API": (api, post("/graphql", token), body),
+    }
+    answers = {name: json.loads(await call(*side)) for name, side in sides.items()}
+    assert len({json.dumps(a, sort_keys=True) for a in answers.values()}) == 1, answers
+    sides[COUNTRIES_FLOOR] = (floor, post("/static", ""), countries_body)
+    sides[COUNTRIES_API] = (api, post("/graphql", ""), countries_body)
+    assert await call(*sides[COUNTRIES_FLOOR]) == await call(*sides[COUNTRIES_API])
+    return sides
 
 
 async def main(batches: int, per_worker: int, floor_app: str | None, profile: str | None) -> None:
@@ -189,14 +211,12 @@ async def main(batches: int, per_worker: int, floor_app: str | None, profile: st
             f"| {name} | {min(cpu[name]):,.0f} | {statistics.median(cpu[name]):,.0f} | "
             f"{gc_seconds / requests * 1e6:.0f} | {'/'.join(map(str, counts))} |"
         )
-    api_cpu = cpu["this API"]
     print()
-    for name in sides:
-        if name == "this API":
-            continue
-        ratios = [a / f for a, f in zip(api_cpu, cpu[name], strict=True)]
+    pairs = [("this API", floor) for floor in ME_SIDES] + [(COUNTRIES_API, COUNTRIES_FLOOR)]
+    for api_name, floor_name in pairs:
+        ratios = [a / f for a, f in zip(cpu[api_name], cpu[floor_name], strict=True)]
         print(
-            f"this API / {name}: CPU per request, median of per-batch ratios "
+            f"{api_name} / {floor_name}: CPU per request, median of per-batch ratios "
             f"{statistics.median(ratios):.2f}"
         )
 
