@@ -200,7 +200,7 @@ async def test_an_approved_deregistration_releases_the_address_for_a_new_registr
              errors { field code } } }""",
         token=staff,
     )
-    assert refused["reactivateOperator"]["errors"] == [{"field": "userId", "code": "NOT_ALLOWED"}]
+    assert refused["reactivateOperator"]["errors"] == [{"field": "userId", "code": "DEREGISTERED"}]
 
 
 async def test_rejection_keeps_the_user_and_records_staffs_reason(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,8 +13,10 @@ import pytest
 from graphql import GraphQLError
 
 from api.observability.logs import (
+    STRAWBERRY_WEBSOCKET_TASKS,
     JsonFormatter,
     RequestIdFilter,
+    SubscriberGoneFilter,
     TextFormatter,
     accept_request_id,
     configure_logging,
@@ -213,3 +216,28 @@ def test_the_format_is_json_in_production_and_text_in_development_unless_chosen(
     assert production.effective_log_format is LogFormat.JSON
     assert Settings(environment=Environment.DEVELOPMENT).effective_log_format is LogFormat.TEXT
     assert Settings(log_format=LogFormat.JSON).effective_log_format is LogFormat.JSON
+
+
+def _record(error: BaseException) -> logging.LogRecord:
+    try:
+        raise error
+    except BaseException:
+        return logging.LogRecord(
+            STRAWBERRY_WEBSOCKET_TASKS,
+            logging.ERROR,
+            __file__,
+            1,
+            "Exception in worker task",
+            None,
+            sys.exc_info(),
+        )
+
+
+class WebSocketDisconnected(Exception):
+    """Named as the exception Strawberry raises (its module is not public API)."""
+
+
+def test_a_send_to_a_subscriber_already_gone_is_not_logged_as_an_error() -> None:
+    assert not SubscriberGoneFilter().filter(_record(WebSocketDisconnected()))
+    assert SubscriberGoneFilter().filter(_record(RuntimeError("a real failure")))
+    assert SubscriberGoneFilter().filter(logging.LogRecord("x", 20, __file__, 1, "m", None, None))
