@@ -255,14 +255,16 @@ def revoke_partner_key(args: argparse.Namespace) -> int:
     return _run_with_services(work, load_settings())
 
 
-def relay(args: argparse.Namespace) -> int:
-    from api.services.events import run_relay
+def _run_until_stopped(
+    announcement: str, run: Callable[[Services, asyncio.Event], Awaitable[None]]
+) -> int:
+    """A worker command: runs until Ctrl+C or SIGTERM, then stops cleanly."""
 
     async def work(services: Services) -> int:
         stop = asyncio.Event()
-        print("relaying the outbox to the event stream (Ctrl+C to stop)", flush=True)
+        print(f"{announcement} (Ctrl+C to stop)", flush=True)
         try:
-            await run_relay(services, stop)
+            await run(services, stop)
         except asyncio.CancelledError:
             stop.set()
         return 0
@@ -271,26 +273,23 @@ def relay(args: argparse.Namespace) -> int:
         return _run_with_services(work, load_settings())
     except KeyboardInterrupt:
         return 0
+
+
+def relay(args: argparse.Namespace) -> int:
+    from api.services.events import run_relay
+
+    return _run_until_stopped("relaying the outbox to the event stream", run_relay)
 
 
 def deliver_webhooks(args: argparse.Namespace) -> int:
     from api.resolvers.webhook_payloads import payload_schema, render
     from api.services.webhooks import run_webhook_delivery
 
-    async def work(services: Services) -> int:
-        stop = asyncio.Event()
-        payload_schema()  # built before the first event, not while it waits
-        print("delivering partner webhooks (Ctrl+C to stop)", flush=True)
-        try:
-            await run_webhook_delivery(services, stop, render)
-        except asyncio.CancelledError:
-            stop.set()
-        return 0
+    async def deliver(services: Services, stop: asyncio.Event) -> None:
+        await run_webhook_delivery(services, stop, render)
 
-    try:
-        return _run_with_services(work, load_settings())
-    except KeyboardInterrupt:
-        return 0
+    payload_schema()  # built before the first event, not while it waits
+    return _run_until_stopped("delivering partner webhooks", deliver)
 
 
 def export_schema(args: argparse.Namespace) -> int:
