@@ -4,7 +4,7 @@ unexpected error (`UserError`s and coded errors still reach the client).
 
 A schema extension of its own rather than Strawberry's `MaskErrors`: a dependency failure gets
 its own code and a message in the caller's language, which `MaskErrors` (one fixed message, no
-code) cannot give. It rewrites the finished result's errors, after every other extension."""
+code) cannot give. It rewrites the errors of the operation's finished result."""
 
 from __future__ import annotations
 

@@ -32,8 +32,8 @@ def with_code(error: GraphQLError, code: str) -> None:
 
 
 class RequestErrorCodes(SchemaExtension):
-    """See the module. Runs inside the error masking (after it in the extension list), so the
-    codes are there before masking decides what is unexpected."""
+    """See the module. The error masking extends it (api/graphql/masking.py): the codes are
+    given before masking decides what is unexpected."""
 
     def on_validate(self) -> Iterator[None]:
         yield
@@ -50,8 +50,8 @@ class RequestErrorCodes(SchemaExtension):
         execution = self.execution_context
         result = execution.result
         if execution.graphql_document is None:
-            # Nothing parsed: whatever was refused is the syntax (Strawberry, or its parser
-            # cache, raised it while parsing).
+            # Nothing parsed (Strawberry's own parse keeps its error instead of raising it):
+            # whatever was refused is the syntax.
             for error in [
                 *(execution.pre_execution_errors or ()),
                 *(getattr(result, "errors", None) or ()),
