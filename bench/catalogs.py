@@ -12,7 +12,7 @@ Starts, in the same run, two single-process uvicorn servers on free local ports:
 Checks that both answer the same JSON, then measures each case for `--duration` seconds with
 `--connections` concurrent clients (after a short warm-up): `countries` and
 `cities(provinceCode: "09")`, GraphQL over GET and, with wrk, over POST (after the first, both
-replays of the kept public answer: api/http_cache.py), next to the bare server's stored bytes;
+served from the per-process answer cache of api/graphql/caching.py), next to the bare server's stored bytes;
 and, for reference, the bare server building the answer on every request. The load generator is
 wrk when it is installed (`apt-get install -y wrk`), else an asyncio + httpx loop in this process,
 which on a small machine is itself the bottleneck (its numbers are a floor). Prints a Markdown
@@ -58,11 +58,11 @@ CASES = {
     ),
 }
 
-GET = "GraphQL, GET (replayed)"
+GET = "GraphQL, GET (answer cache)"
 STORED = "bare, stored bytes"
-POST = "GraphQL, POST (replayed)"
+POST = "GraphQL, POST (answer cache)"
 BARE = "bare, built per request"
-# Each GraphQL path next to the floor that does the same work: a replay against stored bytes.
+# Each GraphQL path next to the floor that serves the same answer: stored bytes.
 FLOOR = {GET: STORED, POST: STORED}
 
 
