@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 from api.domain.webhooks import new_signing_secret
 from api.services.container import Services
@@ -119,7 +118,7 @@ async def test_readme_javascript_receiver_with_a_wrong_secret_refuses_every_deli
 
     deadline = time.monotonic() + 60
     while True:
-        rows = await attempts(services)
+        rows = await delivery_rows(services)
         if rows and rows[0]["attempts"] >= 2:
             break
         assert time.monotonic() < deadline, rows
@@ -127,14 +126,3 @@ async def test_readme_javascript_receiver_with_a_wrong_secret_refuses_every_deli
     assert node_receiver.handled() == []
     assert rows[0]["status"] != "DELIVERED"
     assert rows[0]["last_status_code"] == 401, rows
-
-
-async def attempts(services: Services) -> list[dict[str, Any]]:
-    async with services.reading() as session:
-        result = await session.exec(  # type: ignore[call-overload]
-            text(
-                "SELECT status, attempts, last_status_code FROM webhook_deliveries "
-                "ORDER BY sequence"
-            )
-        )
-        return [dict(row._mapping) for row in result]

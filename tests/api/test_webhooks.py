@@ -201,7 +201,10 @@ def workers(environment: Environment, tmp_path: Path) -> Iterator[Workers]:
 async def delivery_rows(services: Services) -> list[dict[str, Any]]:
     async with services.reading() as session:
         result = await session.exec(  # type: ignore[call-overload]
-            text("SELECT status, attempts, last_error FROM webhook_deliveries ORDER BY sequence")
+            text(
+                "SELECT status, attempts, last_error, last_status_code FROM webhook_deliveries "
+                "ORDER BY sequence"
+            )
         )
         return [dict(row._mapping) for row in result]
 
