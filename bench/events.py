@@ -117,7 +117,8 @@ async def main(events: int, counts: list[int]) -> None:
     async with bench_stores() as stores:
         env = stores.environment(SUBSCRIBER_BUFFER="100000")
         await asyncio.to_thread(upgrade_to_head, stores.database_url)
-        services = build_services(Settings(**{k.lower(): v for k, v in env.items()}))
+        settings_values: dict[str, Any] = {k.lower(): v for k, v in env.items()}
+        services = build_services(Settings(**settings_values))
         try:
             print(
                 f"{'subscribers':>11} {'events':>7} {'deliveries/s':>14} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}"

@@ -25,6 +25,7 @@ import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -34,10 +35,10 @@ sys.path.insert(0, str(ROOT))
 from api.domain.cursors import encode_cursor  # noqa: E402
 from api.domain.vocabulary import Role  # noqa: E402
 from api.persistence.migrate import upgrade_to_head  # noqa: E402
-from api.resolvers.lifecycle import OPERATOR_CURSOR  # noqa: E402
+from api.services.annual_update import OPERATOR_CURSOR  # noqa: E402
 from api.services.container import build_services  # noqa: E402
 from api.settings import Settings  # noqa: E402
-from bench.catalogs import graphql_url, run_wrk  # noqa: E402
+from bench.http_load import graphql_url, require_wrk, run_wrk  # noqa: E402
 from bench.support import Stores, bench_stores  # noqa: E402
 from tests.api.conftest import PASSWORD, make_operator, start_server, stop_server  # noqa: E402
 
@@ -110,10 +111,12 @@ async def finish_january(stores: Stores, done: float) -> None:
 
 
 async def main(sizes: list[int], duration: float) -> None:
+    require_wrk()
     async with bench_stores() as stores:
         env = stores.environment(CLOCK_FIXED=JANUARY)
         await asyncio.to_thread(upgrade_to_head, stores.database_url)
-        services = build_services(Settings(**{k.lower(): v for k, v in env.items()}))
+        settings_values: dict[str, Any] = {k.lower(): v for k, v in env.items()}
+        services = build_services(Settings(**settings_values))
         try:
             await make_operator(services)
             await make_operator(

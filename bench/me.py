@@ -1,42 +1,83 @@
-"""`me` and `login` through GraphQL next to the bare floor doing the same I/O (bench/bare_me.py),
-and the scale test: the same load on one API process and on two.
+"""`me` and `countries` over HTTP next to the shared floor (bench/floor.py), `login` alone, and the
+scale test: the same `me` load on one API process and on two.
 
-    apt-get install -y wrk
-    scripts/uv.sh run python bench/me.py --duration 6              # request budget on
-    scripts/uv.sh run python bench/me.py --duration 6 --no-budget  # REQUEST_BUDGET_PER_MINUTE=0
+    apt-get install -y wrk          # Debian's package (or scripts/bench-tools.sh)
+    scripts/uv.sh run python bench/me.py --duration 6 --rounds 5                # budget on
+    scripts/uv.sh run python bench/me.py --duration 6 --rounds 5 --no-budget    # budget off
+    scripts/uv.sh run python bench/me.py --floor-app PATH                       # another floor
 
-Uses its own PostgreSQL database and Redis key prefix (bench/support.py); 16 connections. The
-floor reads the same settings, so it counts the request budget exactly when the API does.
+Starts, on a PostgreSQL database and Redis key prefix of its own (bench/support.py), migrated
+and holding one operator, two servers, each in its own process with one worker:
+
+- the API, `python -m api serve` with its default settings, except that the request budget and
+  the per-address and per-user limits are set out of reach (on, so the API pays for counting);
+  `--no-budget` sets REQUEST_BUDGET_PER_MINUTE=0 instead (the floor counts no budget at all, so
+  that run is the like-for-like one);
+- the shared floor, `floor_app.py` under uvicorn (`--floor-app`, default as bench/floor.py),
+  which writes its own session for its token and reads the same operator's row; its `/static`
+  serves the bytes of the API's own `countries` answer, taken from the API at start.
+
+Checks that the API's `me` and the floor's `/bare`, `/graphql` and `/cached` answer the same JSON
+for the same fields (bench/floor.py ME_FIELDS), and `/static` the API's `countries` bytes. Then
+wrk (16 connections, every request a POST of the same GraphQL body) loads each of them in turn,
+after a one-second warm-up each, for `--rounds` rounds (the order reversed every other round),
+and prints for each: req/s, p50 and p99 (wrk's `--latency` distribution), each the median over
+the rounds; and API / floor for each floor route: the ratio of the median req/s, each round's
+ratio and their median (the steadiest figure on a shared machine), and the ratio of the p99.
+
+`login` is measured on the API alone (4 connections: it is argon2-bound by design), with no
+ratio: the shared floor does not sign in. The scale test loads two API processes at once (8
+connections each) and compares their sum with the one process's median `me`.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.catalogs import (  # noqa: E402
+from bench.floor import (  # noqa: E402
+    FLOOR_TOKEN,
+    ME_FIELDS,
+    floor_app_path,
+    floor_environment,
+    forget_floor_session,
+    start_floor,
+)
+from bench.http_load import (  # noqa: E402
+    RATIOS_HEADER,
+    RESULTS_HEADER,
     Result,
+    Target,
+    alternate,
     free_port,
-    graphql_url,
+    median_result,
+    ratio_row,
+    require_wrk,
+    result_row,
     run_wrk,
     start,
+    stop,
     wrk_post_script,
 )
 from bench.support import Stores, bench_stores  # noqa: E402
 
-ME = "{ me { userId name email version } }"
 PASSWORD = "Clave-Segura-2027"
+USER_ID = "USUARIO01"
 # The bench's database made ready: migrated, with the one operator the requests sign in as.
 SETUP = (
     ["migrate"],
@@ -47,7 +88,7 @@ SETUP = (
         "--identification",
         "0912345675001",
         "--user-id",
-        "USUARIO01",
+        USER_ID,
         "--name",
         "Ana Lucía González Vera",
         "--email",
@@ -56,6 +97,16 @@ SETUP = (
         PASSWORD,
     ],
 )
+COUNTRIES = "{ countries { code name } }"
+LOGIN_GRAPHQL = {
+    "query": 'mutation($u: String!, $p: String!) { login(identification: "0912345675001", userId: $u, password: $p) { token } }',
+    "variables": {"u": USER_ID, "p": PASSWORD},
+}
+
+API_ME = "this API"
+API_COUNTRIES = "this API"
+FLOOR_ME = ("floor `/bare`", "floor `/graphql`", "floor `/cached`")
+FLOOR_STATIC = "floor `/static`"
 
 
 async def set_up_in_process(stores: Stores) -> None:
@@ -72,137 +123,176 @@ async def set_up_in_process(stores: Stores) -> None:
         )
 
 
-LOGIN_GRAPHQL = {
-    "query": 'mutation($u: String!, $p: String!) { login(identification: "0912345675001", userId: $u, password: $p) { token } }',
-    "variables": {"u": "USUARIO01", "p": PASSWORD},
-}
+def answer(target: Target, body: dict[str, Any]) -> bytes:
+    response = httpx.post(target.url, json=body, headers=target.headers, timeout=30)
+    response.raise_for_status()
+    return response.content
 
 
-def row(name: str, server: str, result: Result, floor: Result | None) -> str:
-    ratio = f"{floor.requests_per_second / result.requests_per_second:.2f}" if floor else ""
-    return f"| {name} | {server} | {result.requests_per_second:,.0f} | {result.p50_ms:.2f} | {result.p99_ms:.2f} | {ratio} |"
-
-
-async def main(duration: float, *, budget: bool, rounds: int) -> None:
+async def main(arguments: argparse.Namespace) -> None:
+    require_wrk()
+    floor_app = floor_app_path(arguments.floor_app)
     async with bench_stores() as stores:
-        measure(stores, duration, budget=budget, rounds=rounds)
+        # A token of this run's own: another bench on the same Redis keeps its floor session.
+        token = f"{FLOOR_TOKEN}-{stores.name}"
+        try:
+            await asyncio.to_thread(measure, stores, floor_app, token, arguments)
+        finally:
+            await forget_floor_session(token)
 
 
-def median(results: list[Result]) -> Result:
-    return sorted(results, key=lambda result: result.requests_per_second)[len(results) // 2]
-
-
-def measure(stores: Stores, duration: float, *, budget: bool, rounds: int) -> None:
-    # The floor reads the same settings: with the budget on, it counts each request as the API.
-    extra = {} if budget else {"REQUEST_BUDGET_PER_MINUTE": "0"}
-    env = {**os.environ, **stores.environment(PYTHONPATH=str(ROOT), **extra)}
-    processes = []
-    workdir = Path(tempfile.mkdtemp())
-    try:
-        for command in SETUP:
-            subprocess.run(
-                [sys.executable, "-m", "api", *command],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-            )
-        port_a, port_b, port_bare = free_port(), free_port(), free_port()
-        processes.append(
-            start([sys.executable, "-m", "api", "serve"], {**env, "PORT": str(port_a)}, port_a)
-        )
-        processes.append(
-            start(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "bench.bare_me:app",
-                    "--port",
-                    str(port_bare),
-                    "--log-level",
-                    "warning",
-                    "--no-access-log",
-                ],
-                env,
-                port_bare,
-            )
-        )
-        api, bare = f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_bare}"
-        token = httpx.post(f"{api}/graphql", json=LOGIN_GRAPHQL).json()["data"]["login"]["token"]
-        auth = {"Authorization": f"Bearer {token}"}
-        same = (
-            httpx.get(graphql_url(api, ME), headers=auth).json()
-            == httpx.get(f"{bare}/me", headers=auth).json()
-        )
-        assert same, "the API and the floor must answer the same JSON"
-        load = {"duration": duration, "connections": 16, "threads": 2}
-        print("| request | server | req/s | p50 (ms) | p99 (ms) | floor / GraphQL |")
-        print("|---|---|---:|---:|---:|---:|")
-        # Floor and API take turns, `rounds` times each, and each reports its median run: on a
-        # shared machine one run can be 20 % off, and it hits whichever side ran then.
-        floors, apis = [], []
-        for _ in range(rounds):
-            floors.append(run_wrk(f"{bare}/me", headers=auth, **load))  # type: ignore[arg-type]
-            apis.append(run_wrk(graphql_url(api, ME), headers=auth, **load))  # type: ignore[arg-type]
-        me_floor, me_api = median(floors), median(apis)
-        print(row("`me`", "bare Starlette", me_floor, None))
-        print(row("`me`", "GraphQL", me_api, me_floor))
-        # Each round's floor and API ran back to back, so a slow spell of the machine mostly hits
-        # both: the median of those ratios is the steadiest number on a noisy machine.
-        ratios = sorted(
-            f.requests_per_second / a.requests_per_second for f, a in zip(floors, apis, strict=True)
-        )
-        print(
-            f"\n`me` floor / GraphQL per round: {', '.join(f'{r:.2f}' for r in ratios)}"
-            f" (median {ratios[len(ratios) // 2]:.2f})\n"
-        )
-        # Sign-in is argon2-bound: fewer connections, so that wrk's timeouts measure nothing else.
-        slow = {**load, "connections": 4}
-        login_floor = run_wrk(
-            f"{bare}/login",
-            script=wrk_post_script({"userId": "USUARIO01", "password": PASSWORD}, workdir),
-            **slow,
-        )  # type: ignore[arg-type]
-        login_api = run_wrk(
-            f"{api}/graphql", script=wrk_post_script(LOGIN_GRAPHQL, workdir), **slow
-        )  # type: ignore[arg-type]
-        print(row("`login`", "bare Starlette", login_floor, None))
-        print(row("`login`", "GraphQL", login_api, login_floor))
-
-        processes.append(
-            start([sys.executable, "-m", "api", "serve"], {**env, "PORT": str(port_b)}, port_b)
-        )
-        split = {"duration": duration, "connections": 8, "threads": 1}
-        with ThreadPoolExecutor(2) as pool:
-            both = list(
-                pool.map(
-                    lambda port: run_wrk(
-                        graphql_url(f"http://127.0.0.1:{port}", ME), headers=auth, **split
-                    ),  # type: ignore[arg-type]
-                    (port_a, port_b),
+def measure(
+    stores: Stores, floor_app: Path, floor_token: str, arguments: argparse.Namespace
+) -> None:
+    extra = {} if arguments.budget else {"REQUEST_BUDGET_PER_MINUTE": "0"}
+    env = {**os.environ, **stores.environment(PYTHONPATH=str(ROOT), HOST="127.0.0.1", **extra)}
+    processes: list[subprocess.Popen[bytes]] = []
+    with tempfile.TemporaryDirectory() as directory:
+        workdir = Path(directory)
+        try:
+            for command in SETUP:
+                subprocess.run(
+                    [sys.executable, "-m", "api", *command],
+                    cwd=ROOT,
+                    env=env,
+                    check=True,
+                    capture_output=True,
                 )
+            port_a, port_b, port_floor = free_port(), free_port(), free_port()
+            serve = [sys.executable, "-m", "api", "serve"]
+            processes.append(start(serve, {**env, "PORT": str(port_a)}, port_a))
+            api, floor = f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_floor}"
+            login = httpx.post(f"{api}/graphql", json=LOGIN_GRAPHQL, timeout=30).json()
+            api_auth = {"Authorization": f"Bearer {login['data']['login']['token']}"}
+            countries = Target(f"{api}/graphql", {}, wrk_post_script({"query": COUNTRIES}, workdir))
+            countries_answer = answer(countries, {"query": COUNTRIES})
+            if answer(countries, {"query": COUNTRIES}) != countries_answer:
+                raise SystemExit("the API's `countries` answer changed between two requests")
+            static = workdir / "countries.json"
+            static.write_bytes(countries_answer)
+            floor_env = floor_environment(stores, USER_ID, static, token=floor_token)
+            processes.append(start_floor(floor_app, floor_env, port_floor))
+
+            me_script = wrk_post_script({"query": ME_FIELDS}, workdir)
+            floor_auth = {"Authorization": f"Bearer {floor_token}"}
+            me_targets = {
+                API_ME: Target(f"{api}/graphql", api_auth, me_script),
+                FLOOR_ME[0]: Target(f"{floor}/bare", floor_auth, me_script),
+                FLOOR_ME[1]: Target(f"{floor}/graphql", floor_auth, me_script),
+                FLOOR_ME[2]: Target(f"{floor}/cached", floor_auth, me_script),
+            }
+            countries_targets = {
+                API_COUNTRIES: countries,
+                FLOOR_STATIC: Target(f"{floor}/static", {}, countries.script),
+            }
+            check_same_answers(me_targets, countries_targets, countries_answer)
+
+            load = {
+                "duration": arguments.duration,
+                "connections": 16,
+                "threads": arguments.threads,
+            }
+
+            def run(target: Target, **changed: Any) -> Result:
+                options: dict[str, Any] = {**load, **changed}
+                return run_wrk(target.url, headers=target.headers, script=target.script, **options)
+
+            targets = {("me", name): t for name, t in me_targets.items()} | {
+                ("countries", name): t for name, t in countries_targets.items()
+            }
+            for target in targets.values():  # pools, caches, prepared statements
+                run(target, duration=1)
+            measured = alternate(
+                {f"{case}: {name}": t for (case, name), t in targets.items()},
+                arguments.rounds,
+                run,
             )
-        total = sum(r.requests_per_second for r in both)
-        print(
-            f"\nscale: `me`, 16 connections: one process {me_api.requests_per_second:,.0f} req/s; two processes {total:,.0f} req/s ({total / me_api.requests_per_second:.2f}x)"
-        )
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=10)
+            me_results = {name: measured[f"me: {name}"] for name in me_targets}
+            countries_results = {name: measured[f"countries: {name}"] for name in countries_targets}
+
+            budget = "on, out of reach" if arguments.budget else "off"
+            print(
+                f"{os.cpu_count()} CPU, Python {platform.python_version()}; wrk, 16 connections, "
+                f"{arguments.threads} thread(s), {load['duration']:g} s per run, "
+                f"{arguments.rounds} rounds; request budget {budget}\n"
+            )
+            print(RESULTS_HEADER)
+            for name, results in me_results.items():
+                print(result_row("`me`", name, median_result(results)))
+            for name, results in countries_results.items():
+                print(result_row("`countries`", name, median_result(results)))
+            print()
+            print(RATIOS_HEADER)
+            for floor_name in FLOOR_ME:
+                print(ratio_row("`me`", API_ME, floor_name, me_results))
+            print(ratio_row("`countries`", API_COUNTRIES, FLOOR_STATIC, countries_results))
+
+            # Sign-in is argon2-bound: fewer connections, so that wrk's timeouts measure nothing
+            # else. No floor: the shared floor does not sign in.
+            login_target = Target(f"{api}/graphql", {}, wrk_post_script(LOGIN_GRAPHQL, workdir))
+            login_result = run(login_target, connections=4)
+            print(f"\n`login` alone (4 connections), this API: {fmt(login_result)}")
+
+            processes.append(start(serve, {**env, "PORT": str(port_b)}, port_b))
+            scale(me_targets[API_ME], port_b, me_results[API_ME], run)
+        finally:
+            stop(processes)
+
+
+def fmt(result: Result) -> str:
+    return (
+        f"{result.requests_per_second:,.1f} req/s, p50 {result.p50_ms:.2f} ms, "
+        f"p99 {result.p99_ms:.2f} ms"
+    )
+
+
+def scale(
+    first: Target, port_b: int, one_process: list[Result], run: Callable[..., Result]
+) -> None:
+    """Two API processes loaded at once, 8 connections each, against one process's median."""
+    second = Target(f"http://127.0.0.1:{port_b}/graphql", first.headers, first.script)
+    if answer(second, {"query": ME_FIELDS}) != answer(first, {"query": ME_FIELDS}):
+        raise SystemExit("the second API process does not answer `me` as the first")
+    run(second, duration=1)
+    with ThreadPoolExecutor(2) as pool:
+        both = list(pool.map(lambda t: run(t, connections=8, threads=1), (first, second)))
+    one = median_result(one_process)
+    total = sum(r.requests_per_second for r in both)
+    print(
+        f"\nscale, `me`, 16 connections: one process {one.requests_per_second:,.0f} req/s "
+        f"(median of the rounds); two processes {total:,.0f} req/s "
+        f"({total / one.requests_per_second:.2f}x), p99 "
+        f"{' and '.join(f'{r.p99_ms:.2f}' for r in both)} ms"
+    )
+
+
+def check_same_answers(
+    me_targets: dict[str, Target], countries_targets: dict[str, Target], countries_answer: bytes
+) -> None:
+    """The same JSON from every `me` side (and a signed-in `me`), the same bytes for
+    `countries`."""
+    me = {name: json.loads(answer(t, {"query": ME_FIELDS})) for name, t in me_targets.items()}
+    if len({json.dumps(a, sort_keys=True) for a in me.values()}) != 1:
+        raise SystemExit(f"the API and the floor do not answer `me` alike: {me}")
+    if next(iter(me.values()))["data"]["me"] is None:
+        raise SystemExit("`me` answered null: the sessions were not found")
+    static = answer(countries_targets[FLOOR_STATIC], {"query": COUNTRIES})
+    if static != countries_answer:
+        raise SystemExit("the floor's /static does not serve the API's `countries` answer")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--duration", type=float, default=10)
+    parser.add_argument("--duration", type=float, default=10, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds over all the targets")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument(
         "--no-budget",
-        action="store_true",
-        help="REQUEST_BUDGET_PER_MINUTE=0 for the API and the floor (default: on, out of reach)",
+        dest="budget",
+        action="store_false",
+        help="REQUEST_BUDGET_PER_MINUTE=0 for the API (default: on, out of reach)",
     )
-    parser.add_argument("--rounds", type=int, default=5, help="turns of floor and API for `me`")
-    arguments = parser.parse_args()
-    asyncio.run(main(arguments.duration, budget=not arguments.no_budget, rounds=arguments.rounds))
+    parser.add_argument("--floor-app", help="the shared floor_app.py (see bench/floor.py)")
+    asyncio.run(main(parser.parse_args()))
