@@ -150,8 +150,10 @@ def import_companies(args: argparse.Namespace) -> int:
         print(
             f"{report.rows} rows: {report.inserted} companies added, {report.updated} updated, "
             f"{report.unchanged} unchanged, {report.branches_skipped} other establishments "
-            f"skipped, {len(report.refused)} refused; {report.operators_notified} operators of "
-            f"updated companies notified (one transaction per {BATCH_SIZE} rows)"
+            f"skipped, {len(report.refused)} refused; {report.suspended} suspended and "
+            f"{report.passive} passive in the SRI's registry (not ACTIVO: they cannot sign the "
+            f"agreement); {report.operators_notified} operators of updated companies notified "
+            f"(one transaction per {BATCH_SIZE} rows)"
         )
         return 1 if report.refused else 0
 

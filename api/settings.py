@@ -109,6 +109,10 @@ class Settings(BaseSettings):
     annual_update_types: Annotated[frozenset[RegistrationTypeCode], NoDecode] = frozenset(
         {RegistrationTypeCode.FOREIGN_TRADE_REPRESENTATIVE, RegistrationTypeCode.EMPLOYEE}
     )
+    # An operator staff reactivated after January is not disabled again by the yearly
+    # enforcement until this many days after the reactivation, so that it can do the update
+    # (0: no grace). An interpretation: the seeds do not speak of reactivation.
+    annual_update_reactivation_grace_days: Annotated[int, Field(ge=0, le=366)] = 15
     # Partner events: the stream keeps about this many recent events (older ones come from the
     # database); a subscriber more than `subscriber_buffer` events behind is disconnected.
     event_stream_max_length: Annotated[int, Field(ge=100)] = 10_000

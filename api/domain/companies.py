@@ -10,6 +10,7 @@ company by its legal representative or a member of the company (SPEC §2).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Final
 
 from api.domain.errors import DomainError, ErrorCode, FieldError
@@ -31,6 +32,22 @@ PUBLIC_ENTITY_TYPES: Final = frozenset(
 ORGANIZATION_TYPES: Final = frozenset({RegistrationTypeCode.INTERNATIONAL_ORGANIZATION})
 
 
+class TaxpayerStatus(StrEnum):
+    """The company's state in the SRI's RUC registry (its column ESTADO_CONTRIBUYENTE)."""
+
+    ACTIVE = "ACTIVE"
+    SUSPENDED = "SUSPENDED"
+    PASSIVE = "PASSIVE"
+
+
+# The registry's own words, as its files carry them and as Ecuadorian users know them.
+SRI_TAXPAYER_STATUS_WORDS: Final = {
+    TaxpayerStatus.ACTIVE: "ACTIVO",
+    TaxpayerStatus.SUSPENDED: "SUSPENDIDO",
+    TaxpayerStatus.PASSIVE: "PASIVO",
+}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Company:
     """An operator's company as registered with the SRI, as the operator's record carries it.
@@ -38,7 +55,8 @@ class Company:
     `name` is the razón social; `entity_name` and `organization_name` repeat it for the public
     and international types (None for the others), so that each form field has its value.
     `name` and the legal representative are None until the SRI data is known (a RUC given at
-    registration, before the registry was imported).
+    registration, before the registry was imported); so is `taxpayer_status`, which only the
+    registry's import sets.
     """
 
     ruc: str
@@ -47,6 +65,7 @@ class Company:
     legal_representative_identification: str | None
     entity_name: str | None = None
     organization_name: str | None = None
+    taxpayer_status: TaxpayerStatus | None = None
 
 
 def company_for(
@@ -56,6 +75,7 @@ def company_for(
     name: str | None,
     legal_representative_name: str | None,
     legal_representative_identification: str | None,
+    taxpayer_status: TaxpayerStatus | None = None,
 ) -> Company:
     """The company as an operator of `registration_type` sees it."""
     return Company(
@@ -65,6 +85,7 @@ def company_for(
         legal_representative_identification=legal_representative_identification,
         entity_name=name if registration_type in PUBLIC_ENTITY_TYPES else None,
         organization_name=name if registration_type in ORGANIZATION_TYPES else None,
+        taxpayer_status=taxpayer_status,
     )
 
 
@@ -84,6 +105,8 @@ class CleanCompanyData:
     name: str | None
     legal_representative_name: str | None
     legal_representative_identification: str | None
+    # Only a row of the SRI's registry says it (`api.domain.sri_registry`); None: not said.
+    taxpayer_status: TaxpayerStatus | None = None
 
 
 def validate_company_ruc(ruc: str, *, field: str = "companyRuc") -> str:

@@ -7,6 +7,7 @@ import binascii
 from dataclasses import dataclass
 
 from api.domain.errors import DomainError, ErrorCode
+from api.domain.messages import Detail
 
 # The most edges one page of any connection gives, and how many when the client does not say.
 MAX_PAGE = 100
@@ -35,14 +36,16 @@ MAX_ID = 2**31 - 1
 MAX_SEQUENCE = 2**63 - 1
 
 
-def parse_id(value: str | int, *, field: str, maximum: int = MAX_ID) -> int:
-    """A record's number as a client sends it ("42"); anything else is NOT_FOUND."""
+def parse_id(
+    value: str | int, *, field: str, what: Detail = Detail.RECORD, maximum: int = MAX_ID
+) -> int:
+    """A record's number as a client sends it ("42"); anything else is NOT_FOUND (of `what`)."""
     text = str(value).strip()
     if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
-        raise DomainError.single(field, ErrorCode.NOT_FOUND)
+        raise DomainError.single(field, ErrorCode.NOT_FOUND, what=what)
     number = int(text)
     if number > maximum:
-        raise DomainError.single(field, ErrorCode.NOT_FOUND)
+        raise DomainError.single(field, ErrorCode.NOT_FOUND, what=what)
     return number
 
 
@@ -50,7 +53,7 @@ def decode_cursor(kind: str, cursor: str, *, field: str = "after", maximum: int 
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise DomainError.single(field, ErrorCode.INVALID_FORMAT, expected="cursor") from None
+        raise DomainError.single(field, ErrorCode.INVALID_FORMAT, expected=Detail.CURSOR) from None
     prefix, _, position = text.partition(":")
     if (
         prefix != kind
@@ -59,7 +62,7 @@ def decode_cursor(kind: str, cursor: str, *, field: str = "after", maximum: int 
         or len(position) > len(str(maximum))
         or int(position) > maximum
     ):
-        raise DomainError.single(field, ErrorCode.INVALID_FORMAT, expected="cursor")
+        raise DomainError.single(field, ErrorCode.INVALID_FORMAT, expected=Detail.CURSOR)
     return int(position)
 
 

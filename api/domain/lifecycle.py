@@ -177,6 +177,23 @@ def missing_steps(*, year: int, last_update_at: datetime | None) -> tuple[Annual
     return (AnnualUpdateStep.MODIFY, AnnualUpdateStep.SIGN_AGREEMENT)
 
 
+def reactivation_grace_ends(
+    *, year: int, reactivated_at: datetime | None, grace: timedelta
+) -> datetime | None:
+    """When the grace of an operator staff reactivated ends for `year`'s update: `grace` after
+    its latest reactivation, if that reaches past `year`'s January. Reactivated without it, the
+    next enforcement would disable it again before it could update; reactivated earlier, it had
+    January itself. (An interpretation: the seeds do not speak of reactivation.)"""
+    if reactivated_at is None:
+        return None
+    ends = reactivated_at + grace
+    return ends if ends > end_of_duty_month(year) else None
+
+
+def in_reactivation_grace(*, now: datetime, grace_ends_at: datetime | None) -> bool:
+    return grace_ends_at is not None and now < grace_ends_at
+
+
 def annual_update_state(
     *,
     now: datetime,
@@ -185,9 +202,12 @@ def annual_update_state(
     disabled: bool,
     covered: bool,
     last_update_at: datetime | None = None,
+    grace_ends_at: datetime | None = None,
 ) -> AnnualUpdateState:
     """Where an operator stands this year: UP_TO_DATE, COMPLETED_LATE (done after January),
-    DUE (January, not done), OVERDUE (January over, not done, not yet disabled) or DISABLED."""
+    DUE (January, not done), OVERDUE (January over, not done, not yet disabled) or DISABLED.
+    Owed and not done, it is due by the end of January, or by `grace_ends_at` (the year's
+    `reactivation_grace_ends`) when staff reactivated it."""
     today = local(now)
     year = today.year
     owed = covered and year >= first_duty_year(registered_at)
@@ -214,7 +234,8 @@ def annual_update_state(
         )
         return AnnualUpdateState(year, status, done, end_of_duty_month(year + 1), owed)
     status = AnnualUpdateStatus.DUE if today.month == DUTY_MONTH else AnnualUpdateStatus.OVERDUE
-    return AnnualUpdateState(year, status, None, end_of_duty_month(year), owed, missing)
+    due_by = grace_ends_at if grace_ends_at is not None else end_of_duty_month(year)
+    return AnnualUpdateState(year, status, None, due_by, owed, missing)
 
 
 def duty_is_over(*, year: int, now: datetime) -> bool:
@@ -225,7 +246,8 @@ def duty_is_over(*, year: int, now: datetime) -> bool:
 def must_be_disabled(
     *, year: int, registered_at: datetime, completions: Mapping[int, datetime], covered: bool
 ) -> bool:
-    """Owed and not completed: a completion, on time or late, keeps the user ID for its year."""
+    """Owed and not completed: a completion, on time or late, keeps the user ID for its year.
+    (One still `in_reactivation_grace` is left to update first.)"""
     return covered and year >= first_duty_year(registered_at) and year not in completions
 
 

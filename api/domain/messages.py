@@ -1,6 +1,8 @@
 """The one message catalog: Spanish by default, English on request, keyed by code.
 
-Parameters are filled with `str.format`; a message never shows a secret.
+Parameters are filled with `str.format`; a message never shows a secret. A parameter whose value
+is a `Detail` is itself translated here, so that a rule says which detail applies and never
+writes its text in one language only.
 """
 
 from __future__ import annotations
@@ -38,26 +40,53 @@ class InfoMessage(StrEnum):
     PASSWORD_RESET_DONE = "PASSWORD_RESET_DONE"
 
 
+class Detail(StrEnum):
+    """The variable part of a refusal's message, given as a parameter: what was not found
+    (`what` of NOT_FOUND), what format was expected (`expected` of INVALID_FORMAT), what is wrong
+    with a webhook's document (`reason` of INVALID_DOCUMENT)."""
+
+    # NOT_FOUND
+    RECORD = "RECORD"
+    USER = "USER"
+    EMPLOYEE = "EMPLOYEE"
+    DEREGISTRATION_REQUEST = "DEREGISTRATION_REQUEST"
+    PARTNER_KEY = "PARTNER_KEY"
+    WEBHOOK = "WEBHOOK"
+    WEBHOOK_DELIVERY = "WEBHOOK_DELIVERY"
+    DEAD_LETTER = "DEAD_LETTER"
+    # INVALID_FORMAT
+    PARTNER_NAME = "PARTNER_NAME"
+    WEBHOOK_URL = "WEBHOOK_URL"
+    WEBHOOK_URL_WITHOUT_CREDENTIALS = "WEBHOOK_URL_WITHOUT_CREDENTIALS"
+    SAFE_TEXT = "SAFE_TEXT"
+    CURSOR = "CURSOR"
+    # INVALID_DOCUMENT
+    NOT_ONE_SUBSCRIPTION = "NOT_ONE_SUBSCRIPTION"
+    DOCUMENT_HAS_VARIABLES = "DOCUMENT_HAS_VARIABLES"
+    NOT_OPERATOR_EVENTS_ALONE = "NOT_OPERATOR_EVENTS_ALONE"
+    OPERATOR_EVENTS_WITH_ARGUMENTS = "OPERATOR_EVENTS_WITH_ARGUMENTS"
+
+
 _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
     ErrorCode.REQUIRED: {
         Locale.ES: "Este campo es obligatorio.",
         Locale.EN: "This field is required.",
     },
     ErrorCode.TOO_LONG: {
-        Locale.ES: "Admite como máximo {max_length} caracteres.",
-        Locale.EN: "At most {max_length} characters are allowed.",
+        Locale.ES: "Este campo admite como máximo {max_length} caracteres.",
+        Locale.EN: "This field allows at most {max_length} characters.",
     },
     ErrorCode.TOO_SHORT: {
-        Locale.ES: "Debe tener al menos {min_length} caracteres.",
-        Locale.EN: "At least {min_length} characters are required.",
+        Locale.ES: "Este campo debe tener al menos {min_length} caracteres.",
+        Locale.EN: "This field needs at least {min_length} characters.",
     },
     ErrorCode.INVALID_FORMAT: {
         Locale.ES: "El formato no es válido: {expected}.",
         Locale.EN: "The format is not valid: {expected}.",
     },
     ErrorCode.INVALID_CHOICE: {
-        Locale.ES: "El valor no pertenece al catálogo.",
-        Locale.EN: "The value is not in the catalog.",
+        Locale.ES: "El valor no es una de las opciones admitidas.",
+        Locale.EN: "The value is not one of the accepted options.",
     },
     ErrorCode.CITY_NOT_IN_PROVINCE: {
         Locale.ES: "La ciudad elegida no es un cantón de la provincia elegida.",
@@ -107,11 +136,11 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
     },
     ErrorCode.PASSWORD_FIELDS_INCOMPLETE: {
         Locale.ES: (
-            "Para cambiar la clave ingrese la contraseña anterior, la nueva contraseña y su "
-            "confirmación."
+            "Para cambiar la contraseña, ingrese la contraseña anterior, la nueva contraseña y "
+            "su confirmación."
         ),
         Locale.EN: (
-            "To change the password enter the current password, the new password and its "
+            "To change the password, enter the current password, the new password and its "
             "confirmation."
         ),
     },
@@ -146,24 +175,24 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
     },
     ErrorCode.EMAIL_NOT_RESERVED: {
         Locale.ES: (
-            "Compruebe primero la disponibilidad de este correo electrónico; una vez verificado "
-            "no puede ser modificado en esta actualización."
+            "Compruebe primero la disponibilidad de este correo electrónico; una vez comprobada, "
+            "el correo no puede ser modificado en esta actualización."
         ),
         Locale.EN: (
-            "Check this e-mail address's availability first; once checked it cannot be changed "
-            "in this update."
+            "First check this e-mail address's availability; once it is checked, the address "
+            "cannot be changed in this update."
         ),
     },
     ErrorCode.EMAIL_ALREADY_VERIFIED: {
         Locale.ES: (
             "Ya verificó la disponibilidad de otro correo electrónico y solicitó su código de "
-            "seguridad; una vez verificado no puede ser modificado en esta actualización. "
-            "Continúe con ese correo o intente de nuevo en {retry_after} segundos."
+            "seguridad; una vez verificada la disponibilidad, el correo no puede ser modificado "
+            "en esta actualización. Continúe con ese correo o intente de nuevo en {wait}."
         ),
         Locale.EN: (
-            "You already checked another address and requested its security code; once checked "
-            "it cannot be changed in this update. Continue with it or try again in "
-            "{retry_after} seconds."
+            "You already checked another address and requested its security code; once "
+            "checked, it cannot be changed in this update. Continue with it or try again in "
+            "{wait}."
         ),
     },
     ErrorCode.CONFLICT: {
@@ -177,8 +206,8 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         ),
     },
     ErrorCode.NOT_FOUND: {
-        Locale.ES: "No se encontró el registro solicitado.",
-        Locale.EN: "The requested record was not found.",
+        Locale.ES: "No se encontró {what}.",
+        Locale.EN: "No {what} was found.",
     },
     ErrorCode.CODE_INVALID: {
         Locale.ES: "El código de seguridad no es correcto. {attempts_left_phrase}.",
@@ -201,11 +230,11 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
     ErrorCode.CODE_RECENTLY_SENT: {
         Locale.ES: (
             "Ya le enviamos un código de seguridad hace un momento: revise su correo (también la "
-            "bandeja de correos no deseados). Podrá pedir otro en {retry_after} segundos."
+            "bandeja de correos no deseados). Podrá pedir otro en {wait}."
         ),
         Locale.EN: (
             "A security code was sent to you a moment ago: check your mail (the spam folder "
-            "too). You can ask for another one in {retry_after} seconds."
+            "too). You can ask for another one in {wait}."
         ),
     },
     ErrorCode.MAIL_NOT_SENT: {
@@ -230,7 +259,7 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
     },
     ErrorCode.ALREADY_PUBLISHED: {
         Locale.ES: "Ese texto ya es el del convenio vigente (versión {version}).",
-        Locale.EN: "That text is already the current agreement's (version {version}).",
+        Locale.EN: "That text is already the current agreement (version {version}).",
     },
     ErrorCode.DUTY_NOT_OVER: {
         Locale.ES: (
@@ -273,8 +302,27 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         Locale.EN: "The certificate does not allow digital signatures.",
     },
     ErrorCode.SIGNER_MISMATCH: {
-        Locale.ES: "El certificado de firma no pertenece al usuario (la cédula o el RUC no coinciden).",
-        Locale.EN: "The signing certificate does not belong to the user (cédula or RUC differ).",
+        Locale.ES: (
+            "El certificado de firma no pertenece al usuario ni, si el usuario es de una "
+            "empresa, a la empresa o a su representante legal registrado (la cédula o el RUC no "
+            "coinciden)."
+        ),
+        Locale.EN: (
+            "The signing certificate belongs neither to the user nor, for a company's user, to "
+            "the company or its registered legal representative (the cédula or RUC differ)."
+        ),
+    },
+    ErrorCode.RUC_NOT_ACTIVE: {
+        Locale.ES: (
+            "El RUC {ruc} consta como {status} en el Registro Único de Contribuyentes del SRI: "
+            "solo una empresa con RUC activo puede firmar el convenio. Regularice el RUC ante el "
+            "SRI y vuelva a intentarlo cuando el SRI lo registre como ACTIVO."
+        ),
+        Locale.EN: (
+            "RUC {ruc} is {status} in the SRI's taxpayer registry: only a company whose RUC is "
+            "active may sign the agreement. Settle the RUC with the SRI and try again once the "
+            "SRI registers it as ACTIVO."
+        ),
     },
     ErrorCode.INVALID_CREDENTIALS: {
         Locale.ES: "La identificación, el ID. usuario o la contraseña no son correctos.",
@@ -324,10 +372,9 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
     },
     ErrorCode.RATE_LIMITED: {
         Locale.ES: (
-            "Ha realizado demasiadas solicitudes en poco tiempo. Intente nuevamente en "
-            "{retry_after} segundos."
+            "Ha realizado demasiadas solicitudes en poco tiempo. Intente nuevamente en {wait}."
         ),
-        Locale.EN: "Too many requests in a short time. Try again in {retry_after} seconds.",
+        Locale.EN: "Too many requests in a short time. Try again in {wait}.",
     },
     ErrorCode.SERVICE_UNAVAILABLE: {
         Locale.ES: "El servicio no está disponible en este momento. Intente nuevamente.",
@@ -344,8 +391,8 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         ),
     },
     ErrorCode.TARGET_NOT_HTTPS: {
-        Locale.ES: "La dirección del webhook debe ser https://.",
-        Locale.EN: "The webhook's address must be https://.",
+        Locale.ES: "La dirección del webhook debe empezar por https://.",
+        Locale.EN: "The webhook's address must start with https://.",
     },
     ErrorCode.TARGET_NOT_PUBLIC: {
         Locale.ES: (
@@ -363,7 +410,7 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
     },
     ErrorCode.INVALID_DOCUMENT: {
         Locale.ES: (
-            "El documento debe ser una sola suscripción a operatorEvents válida según el "
+            "El documento debe ser una sola suscripción a operatorEvents, válida según el "
             "esquema: {reason}"
         ),
         Locale.EN: (
@@ -372,15 +419,24 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         ),
     },
     ErrorCode.TOO_MANY_WEBHOOKS: {
-        Locale.ES: "Esta clave ya tiene {limit} webhooks: elimine alguno antes de registrar otro.",
-        Locale.EN: "This key already has {limit} webhooks: delete one before registering another.",
+        Locale.ES: (
+            "Esta clave ya tiene el número máximo de webhooks ({limit}): elimine alguno antes de "
+            "registrar otro."
+        ),
+        Locale.EN: (
+            "This key already has the most webhooks allowed ({limit}): delete one before "
+            "registering another."
+        ),
     },
     ErrorCode.TOO_MANY_SUBSCRIPTIONS: {
         Locale.ES: (
-            "Ya tiene {limit} suscripciones abiertas en este servidor: cierre alguna antes de "
-            "abrir otra."
+            "Ya tiene abierto en este servidor el número máximo de suscripciones ({limit}): "
+            "cierre alguna antes de abrir otra."
         ),
-        Locale.EN: "You already hold {limit} open subscriptions here: close one before opening another.",
+        Locale.EN: (
+            "You already hold the most open subscriptions allowed on this server ({limit}): "
+            "close one before opening another."
+        ),
     },
     ErrorCode.SUBSCRIBER_TOO_SLOW: {
         Locale.ES: (
@@ -394,7 +450,7 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
     },
     ErrorCode.PERSISTED_QUERY_NOT_FOUND: {
         Locale.ES: "La consulta de ese hash no se conoce aquí: envíela de nuevo con su texto.",
-        Locale.EN: "The query of that hash is not known here: send it again with its text.",
+        Locale.EN: "No query with that hash is known here: send it again with its text.",
     },
     ErrorCode.PERSISTED_QUERY_INVALID: {
         Locale.ES: (
@@ -406,6 +462,94 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
             "of the query text."
         ),
     },
+}
+
+# Each is written for its place in the message: NOT_FOUND's after "No se encontró" (so the
+# Spanish carries the gender of its noun: ningún/ninguna) and after "No" in English;
+# INVALID_FORMAT's after a colon; INVALID_DOCUMENT's as a clause ending with its full stop, like
+# the parser's messages given in the same place.
+_DETAILS: Mapping[Detail, Mapping[Locale, str]] = {
+    Detail.RECORD: {
+        Locale.ES: "ningún registro con ese identificador",
+        Locale.EN: "record with that id",
+    },
+    Detail.USER: {
+        Locale.ES: "ningún usuario con ese ID. usuario",
+        Locale.EN: "user with that user ID",
+    },
+    Detail.EMPLOYEE: {
+        Locale.ES: "ningún empleado de su empresa con ese ID. usuario",
+        Locale.EN: "employee of your company with that user ID",
+    },
+    Detail.DEREGISTRATION_REQUEST: {
+        Locale.ES: "ninguna solicitud de baja con ese identificador",
+        Locale.EN: "deregistration request with that id",
+    },
+    Detail.PARTNER_KEY: {
+        # Revoking a key already revoked finds nothing to revoke either.
+        Locale.ES: "ninguna clave de API vigente con ese identificador",
+        Locale.EN: "active API key with that id",
+    },
+    Detail.WEBHOOK: {
+        Locale.ES: "ningún webhook de esta clave con ese identificador",
+        Locale.EN: "webhook of this key with that id",
+    },
+    Detail.WEBHOOK_DELIVERY: {
+        Locale.ES: "ninguna entrega de webhook de esta clave con ese identificador",
+        Locale.EN: "webhook delivery of this key with that id",
+    },
+    Detail.DEAD_LETTER: {
+        # Only a dead letter may be redelivered: a pending or delivered one is not found.
+        Locale.ES: "ninguna entrega fallida (dead letter) de esta clave con ese identificador",
+        Locale.EN: "dead letter of this key with that id",
+    },
+    Detail.PARTNER_NAME: {
+        Locale.ES: "de 2 a 100 letras, dígitos, espacios o . , & ( ) - _",
+        Locale.EN: "2 to 100 letters, digits, spaces or . , & ( ) - _",
+    },
+    Detail.WEBHOOK_URL: {
+        Locale.ES: "una dirección absoluta que empiece por https://",
+        Locale.EN: "an absolute address starting with https://",
+    },
+    Detail.WEBHOOK_URL_WITHOUT_CREDENTIALS: {
+        Locale.ES: "una dirección sin usuario ni contraseña, como https://servidor/ruta",
+        Locale.EN: "an address without user name or password, such as https://host/path",
+    },
+    Detail.SAFE_TEXT: {
+        Locale.ES: "texto sin caracteres NUL ni sustitutos Unicode sueltos",
+        Locale.EN: "text without NUL characters or unpaired Unicode surrogates",
+    },
+    Detail.CURSOR: {
+        Locale.ES: "un cursor tal como lo dio la API, sin modificarlo",
+        Locale.EN: "a cursor exactly as the API gave it",
+    },
+    Detail.NOT_ONE_SUBSCRIPTION: {
+        Locale.ES: "no es exactamente una operación subscription.",
+        Locale.EN: "it is not exactly one subscription operation.",
+    },
+    Detail.DOCUMENT_HAS_VARIABLES: {
+        Locale.ES: "declara variables (un webhook no recibe ninguna).",
+        Locale.EN: "it declares variables (a webhook receives none).",
+    },
+    Detail.NOT_OPERATOR_EVENTS_ALONE: {
+        Locale.ES: "selecciona algo más que operatorEvents.",
+        Locale.EN: "it selects something besides operatorEvents.",
+    },
+    Detail.OPERATOR_EVENTS_WITH_ARGUMENTS: {
+        Locale.ES: (
+            "pasa argumentos a operatorEvents; los tipos de evento se eligen con eventTypes del "
+            "webhook."
+        ),
+        Locale.EN: (
+            "it passes arguments to operatorEvents; the webhook's eventTypes choose the event "
+            "types."
+        ),
+    },
+}
+
+# What a message says when the raising code gives no detail.
+_DEFAULT_PARAMS: Mapping[ErrorCode, Mapping[str, object]] = {
+    ErrorCode.NOT_FOUND: {"what": Detail.RECORD},
 }
 
 _INFO: Mapping[InfoMessage, Mapping[Locale, str]] = {
@@ -430,8 +574,8 @@ _INFO: Mapping[InfoMessage, Mapping[Locale, str]] = {
             "15 minutos. Revise también la bandeja de correos no deseados."
         ),
         Locale.EN: (
-            "If the identification and user ID belong to an enabled user, we sent a code to "
-            "reset the password to the registered e-mail address, valid for 15 minutes. Check "
+            "If the identification and user ID belong to an enabled user, a code to reset the "
+            "password, valid for 15 minutes, was sent to the registered e-mail address. Check "
             "the spam folder too."
         ),
     },
@@ -497,8 +641,7 @@ _INFO: Mapping[InfoMessage, Mapping[Locale, str]] = {
         ),
         Locale.EN: (
             "The agreement was signed, but your yearly data update of {year} is not complete "
-            'yet: "Modify" with your data is still missing, followed by signing the agreement '
-            "again."
+            'yet: you still need to "Modify" your data and then sign the agreement again.'
         ),
     },
     InfoMessage.AGREEMENT_SIGNED_ONLY: {
@@ -539,6 +682,21 @@ def parse_locale(accept_language: str | None) -> Locale:
 _PLACEHOLDER: Final = re.compile(r"\{[^{}]*\}")
 
 
+# Up to this many seconds a wait is told in seconds; a longer one in minutes, rounded up.
+_WAIT_IN_SECONDS_UP_TO: Final = 119
+
+
+def wait_phrase(seconds: int, locale: Locale) -> str:
+    """ "1 segundo", "45 segundos", "15 minutos": the wait of `retry_after`, as a person says it
+    (the exact number of seconds is in `retryAfterSeconds`)."""
+    if seconds > _WAIT_IN_SECONDS_UP_TO:
+        minutes = (seconds + 59) // 60
+        return f"{minutes} minutes" if locale is Locale.EN else f"{minutes} minutos"
+    if locale is Locale.EN:
+        return "1 second" if seconds == 1 else f"{seconds} seconds"
+    return "1 segundo" if seconds == 1 else f"{seconds} segundos"
+
+
 def attempts_left_phrase(left: int, locale: Locale) -> str:
     """ "Le queda 1 intento", "Le quedan 3 intentos": singular and plural agree."""
     if locale is Locale.EN:
@@ -548,13 +706,17 @@ def attempts_left_phrase(left: int, locale: Locale) -> str:
 
 def error_message(error: FieldError, locale: Locale = Locale.ES) -> str:
     template = _ERRORS[error.code][locale]
-    params = dict(error.params)
+    params = {**_DEFAULT_PARAMS.get(error.code, {}), **error.params}
     left = params.get("attempts_left")
     if isinstance(left, int):
         params["attempts_left_phrase"] = attempts_left_phrase(left, locale)
+    retry_after = params.get("retry_after")
+    if isinstance(retry_after, int):
+        params["wait"] = wait_phrase(retry_after, locale)
     if locale is Locale.EN:
-        # Domain rules give a human-readable detail in both languages: `reason` and `reason_en`.
+        # Some domain rules give a free-text detail in both languages: `reason` and `reason_en`.
         params.update({k[:-3]: v for k, v in error.params.items() if k.endswith("_en")})
+    params = {k: _DETAILS[v][locale] if isinstance(v, Detail) else v for k, v in params.items()}
     try:
         return template.format(**params)
     except (KeyError, IndexError):

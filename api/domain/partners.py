@@ -8,6 +8,7 @@ import secrets
 from enum import StrEnum
 
 from api.domain.errors import DomainError, ErrorCode
+from api.domain.messages import Detail
 
 KEY_PREFIX = "pk_"
 # Shown in lists so that staff can tell keys apart without seeing them.
@@ -70,7 +71,5 @@ def clean_partner_name(name: str) -> str:
     if not value:
         raise DomainError.single("name", ErrorCode.REQUIRED)
     if not NAME_PATTERN.fullmatch(value):
-        raise DomainError.single(
-            "name", ErrorCode.INVALID_FORMAT, expected="2 a 100 letras, dígitos y . , & ( ) -"
-        )
+        raise DomainError.single("name", ErrorCode.INVALID_FORMAT, expected=Detail.PARTNER_NAME)
     return value

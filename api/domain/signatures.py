@@ -32,7 +32,13 @@ The text that is signed: the exact UTF-8 bytes of the agreement, or their CRLF-c
 line end CR LF). Signing tools canonicalise text unless told to sign binary content (OpenSSL's
 `cms -sign` without `-binary`, `cryptography`'s PKCS#7 builder without `Binary`, S/MIME text
 mode), and OpenSSL's own verifier accepts both forms; so does this one. Both forms say the same
-words, so accepting either binds the user to the same text.
+words, so accepting either binds the user to the same text. A third form is what `openssl cms
+-sign -text` signs: the MIME header block `Content-Type: text/plain` CR LF CR LF, then the
+CRLF-canonical text. The header adds no word to the agreement, it only labels the rest as plain
+text (OpenSSL's own verifier, with `-text`, removes it before handing the text over), so this
+one accepts exactly those header bytes before exactly the canonical text, and nothing looser:
+another header (a charset, another type, other line ends), another text or any byte after it
+is a signature of something else than the agreement as served.
 
 Why this order: what can be checked from the request alone comes first, and the cheapest proof
 that the bytes were tampered with or belong to someone else (1, 2) outranks facts about the
@@ -118,6 +124,8 @@ _ECDSA: Final = "ecdsa"
 _PEM_ARMOR: Final = re.compile(r"-----(?:BEGIN|END) [A-Z0-9 ]{1,40}-----")
 _WHITESPACE: Final = re.compile(r"\s+")
 _LINE_END: Final = re.compile(r"\r?\n")
+# The MIME header block `openssl cms -sign -text` writes before the text it signs, as it writes it.
+MIME_TEXT_HEADER: Final = b"Content-Type: text/plain\r\n\r\n"
 _DEFAULT_AUTHORITIES: Final = configured_authorities(ACCREDITED_CA_PENS)
 
 # RFC 4514 names for the evidence: cryptography prints serialNumber as its dotted OID otherwise.
@@ -145,7 +153,8 @@ class SignatureEvidence:
     capacity: SigningCapacity
     """In what capacity the holder signed for the user."""
     line_ends: str
-    """"AS_SERVED" when the exact text was signed, "CRLF" for its CRLF-canonical form."""
+    """"AS_SERVED" when the exact text was signed, "CRLF" for its CRLF-canonical form,
+    "MIME_TEXT" for that form after `openssl cms -sign -text`'s MIME header."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -481,19 +490,28 @@ def crlf_canonical(content: bytes) -> bytes:
     return _LINE_END.sub("\r\n", content.decode("utf-8")).encode("utf-8")
 
 
+def signed_forms(content: bytes) -> tuple[tuple[str, bytes], ...]:
+    """The byte strings a signature of the text may cover, each with its name (the evidence's
+    `line_ends`), in the order they are tried."""
+    canonical = crlf_canonical(content)
+    return (
+        ("AS_SERVED", content),
+        *((("CRLF", canonical),) if canonical != content else ()),
+        ("MIME_TEXT", MIME_TEXT_HEADER + canonical),
+    )
+
+
 def _verify_either_form(
     *, content: bytes, signed_data: _SignedData, signer: _SignerInfo, cert: _Certificate
 ) -> str:
-    """The form of the text the signature covers: "AS_SERVED" or "CRLF"."""
-    try:
-        _verify_signature(content=content, signed_data=signed_data, signer=signer, cert=cert)
-        return "AS_SERVED"
-    except DomainError:
-        canonical = crlf_canonical(content)
-        if canonical == content:
-            raise
-    _verify_signature(content=canonical, signed_data=signed_data, signer=signer, cert=cert)
-    return "CRLF"
+    """The form of the text the signature covers (`signed_forms`)."""
+    for name, form in signed_forms(content):
+        try:
+            _verify_signature(content=form, signed_data=signed_data, signer=signer, cert=cert)
+        except DomainError:
+            continue
+        return name
+    raise _bad_signature()
 
 
 def _verify_signature(

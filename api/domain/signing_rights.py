@@ -10,6 +10,14 @@ sign with a natural-person certificate of its own.
 
 `signing_capacity` is that rule, over a small description of the operator (`SigningParty`) and the
 certificate's holder (`api.domain.certificate_holders.CertificateHolder`). Pure, no I/O.
+
+`require_active_organization` comes before it: an operator registered as its company signs for
+the company, and a company whose RUC the SRI's registry shows SUSPENDIDO or PASIVO is refused
+whoever signs (an interpretation: the seeds say nothing of it; README, "A company whose RUC is
+not active"). The agreement is what lets the company act through SENAE's electronic channels,
+and a taxpayer whose activities stand suspended or ended has nothing to act for; the refusal
+names the RUC and its state, so the user knows to settle it with the SRI. A state not known yet
+(the registry not imported) does not refuse.
 """
 
 from __future__ import annotations
@@ -20,6 +28,8 @@ from enum import StrEnum
 from typing import Final
 
 from api.domain.certificate_holders import ORGANIZATION_KINDS, CertificateHolder, CertificateKind
+from api.domain.companies import SRI_TAXPAYER_STATUS_WORDS, TaxpayerStatus
+from api.domain.errors import DomainError, ErrorCode
 
 _ETSI_PREFIX: Final = re.compile(r"^[A-Za-z]{3}[A-Za-z]{2}-")
 _NOT_DIGIT: Final = re.compile(r"[^0-9]")
@@ -61,6 +71,8 @@ class SigningParty:
     """The RUC of the company registered with the operator (company types), when stored."""
     legal_representative_cedula: str | None = None
     """The cédula of the company's legal representative as the SRI registers it, when stored."""
+    company_taxpayer_status: TaxpayerStatus | None = None
+    """The stored company's ESTADO_CONTRIBUYENTE in the SRI's registry, when an import gave it."""
 
     @property
     def organization_ruc(self) -> str | None:
@@ -73,6 +85,34 @@ class SigningParty:
         if self.company_ruc is not None and _digits_only(self.company_ruc) == own:
             return own
         return own if own[2] in _ORGANIZATION_THIRD_DIGITS else None
+
+
+# Glosses for the English message; the registry's own word stays, as the user will meet it there.
+_STATUS_GLOSS_EN: Final = {
+    TaxpayerStatus.ACTIVE: "active",
+    TaxpayerStatus.SUSPENDED: "suspended",
+    TaxpayerStatus.PASSIVE: "passive",
+}
+
+
+def require_active_organization(party: SigningParty) -> None:
+    """DomainError RUC_NOT_ACTIVE (no field: the whole operation) when the operator is registered
+    as its company and the SRI's registry shows that company's RUC not active."""
+    status = party.company_taxpayer_status
+    if status is None or status is TaxpayerStatus.ACTIVE or party.company_ruc is None:
+        return
+    organization = party.organization_ruc
+    if organization is None or _digits_only(party.company_ruc) != organization:
+        # An employee, official or organisation's delegate signs as itself, not as the company.
+        return
+    word = SRI_TAXPAYER_STATUS_WORDS[status]
+    raise DomainError.single(
+        None,
+        ErrorCode.RUC_NOT_ACTIVE,
+        ruc=organization,
+        status=word,
+        status_en=f"{word} ({_STATUS_GLOSS_EN[status]})",
+    )
 
 
 def signing_capacity(*, holder: CertificateHolder, party: SigningParty) -> SigningCapacity | None:

@@ -15,15 +15,26 @@ establishment (NUMERO_ESTABLECIMIENTO 1, when the column is there) is read and t
 skipped. The open data does not carry the legal representative (the SRI shows it in its RUC
 consultation), so two more columns are accepted when a file has them:
 REPRESENTANTE_LEGAL and IDENTIFICACION_REPRESENTANTE_LEGAL; a row without them keeps what is
-stored. Other columns are ignored.
+stored. ESTADO_CONTRIBUYENTE, the taxpayer's state (ACTIVO, SUSPENDIDO or PASIVO), is kept with
+the company: a company whose RUC is not active does not sign the agreement
+(`api.domain.signing_rights`). A row or file without it keeps the stored state; any other word
+is refused, since a state misread as active would let such a company sign. Other columns are
+ignored.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from api.domain.companies import CleanCompanyData, CompanyData, validate_company_data
+from api.domain.companies import (
+    SRI_TAXPAYER_STATUS_WORDS,
+    CleanCompanyData,
+    CompanyData,
+    TaxpayerStatus,
+    validate_company_data,
+)
 from api.domain.errors import DomainError, ErrorCode, FieldError
 
 RUC_COLUMN: Final = "NUMERO_RUC"
@@ -31,6 +42,7 @@ NAME_COLUMN: Final = "RAZON_SOCIAL"
 ESTABLISHMENT_COLUMN: Final = "NUMERO_ESTABLECIMIENTO"
 REPRESENTATIVE_COLUMN: Final = "REPRESENTANTE_LEGAL"
 REPRESENTATIVE_ID_COLUMN: Final = "IDENTIFICACION_REPRESENTANTE_LEGAL"
+STATUS_COLUMN: Final = "ESTADO_CONTRIBUYENTE"
 REQUIRED_COLUMNS: Final = (RUC_COLUMN, NAME_COLUMN)
 DELIMITERS: Final = "|,;\t"
 
@@ -73,16 +85,33 @@ def is_main_establishment(row: Mapping[str, str | None]) -> bool:
     return not number or number.lstrip("0") == "1"
 
 
+_STATUS_OF_WORD: Final = {word: status for status, word in SRI_TAXPAYER_STATUS_WORDS.items()}
+
+
+def taxpayer_status_of(word: str | None) -> TaxpayerStatus | None:
+    """The state an ESTADO_CONTRIBUYENTE cell names (None for an empty cell), or DomainError
+    INVALID_CHOICE."""
+    if word is None or not word.strip():
+        return None
+    status = _STATUS_OF_WORD.get(word.strip().upper())
+    if status is None:
+        raise DomainError.single(STATUS_COLUMN, ErrorCode.INVALID_CHOICE)
+    return status
+
+
 def read_registry_row(row: Mapping[str, str | None]) -> CleanCompanyData:
     """The company of one row (keys: normalised column names), or DomainError naming the
-    columns at fault. The razón social is required; the legal representative is optional."""
+    columns at fault. The razón social is required; the legal representative and the
+    taxpayer's state are optional."""
 
     def cell(column: str) -> str | None:
         value = row.get(column)
         return value.strip() or None if value is not None else None
 
+    errors: list[FieldError] = []
+    company: CleanCompanyData | None = None
     try:
-        return validate_company_data(
+        company = validate_company_data(
             CompanyData(
                 ruc=cell(RUC_COLUMN) or "",
                 name=cell(NAME_COLUMN),
@@ -92,7 +121,15 @@ def read_registry_row(row: Mapping[str, str | None]) -> CleanCompanyData:
             require_name=True,
         )
     except DomainError as error:
-        raise DomainError(
+        errors.extend(
             FieldError(_COLUMN_OF_FIELD.get(e.field or "", e.field), e.code, e.params)
             for e in error.errors
-        ) from None
+        )
+    status: TaxpayerStatus | None = None
+    try:
+        status = taxpayer_status_of(cell(STATUS_COLUMN))
+    except DomainError as error:
+        errors.extend(error.errors)
+    if errors or company is None:
+        raise DomainError(errors)
+    return dataclasses.replace(company, taxpayer_status=status)

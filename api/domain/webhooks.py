@@ -19,6 +19,7 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_add
 from urllib.parse import urlsplit
 
 from api.domain.errors import DomainError, ErrorCode, FieldError
+from api.domain.messages import Detail
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the spec's prefix, not a secret
 # The spec asks for 24 to 64 bytes of randomness.
@@ -107,18 +108,24 @@ def parse_target(url: str, *, field: str = "url") -> Target:
         parts = urlsplit(value)
         port = parts.port
     except ValueError:
-        raise DomainError.single(field, ErrorCode.INVALID_FORMAT, expected="https://…") from None
+        raise _not_a_url(field) from None
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise DomainError.single(field, ErrorCode.INVALID_FORMAT, expected="https://…")
+        raise _not_a_url(field)
     if parts.username is not None or parts.password is not None:
         # Credentials in a URL end up in logs and lists; the signature authenticates instead.
-        raise DomainError.single(field, ErrorCode.INVALID_FORMAT, expected="https://host/path")
+        raise DomainError.single(
+            field, ErrorCode.INVALID_FORMAT, expected=Detail.WEBHOOK_URL_WITHOUT_CREDENTIALS
+        )
     return Target(
         url=value,
         scheme=parts.scheme,
         host=parts.hostname,
         port=port or (443 if parts.scheme == "https" else 80),
     )
+
+
+def _not_a_url(field: str) -> DomainError:
+    return DomainError.single(field, ErrorCode.INVALID_FORMAT, expected=Detail.WEBHOOK_URL)
 
 
 def literal_address(host: str) -> IPAddress | None:

@@ -26,8 +26,10 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
-from api.domain.errors import ErrorCode
+from api.domain.errors import ErrorCode, FieldError
+from api.domain.messages import Detail, error_message
 from api.domain.text_safety import contains_unsafe_text
+from api.domain.vocabulary import Locale
 from api.graphql.documents import document_facts
 from api.graphql.masking import DependencyErrors, ProductionErrors
 
@@ -66,11 +68,13 @@ def unsafe_text_refusal(execution: ExecutionContext) -> ExecutionResult | None:
     literals = document_facts(document).string_literals if document is not None else ()
     if not (contains_unsafe_text(literals) or contains_unsafe_text(execution.variables or {})):
         return None
+    locale = getattr(execution.context, "locale", Locale.ES)
+    refusal = FieldError(None, ErrorCode.INVALID_FORMAT, {"expected": Detail.SAFE_TEXT})
     return ExecutionResult(
         data=None,
         errors=[
             GraphQLError(
-                "El texto contiene caracteres no permitidos (NUL o sustitutos sueltos).",
+                error_message(refusal, locale),
                 extensions={"code": ErrorCode.INVALID_FORMAT.value},
             )
         ],

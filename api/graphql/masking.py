@@ -1,6 +1,7 @@
 """What a client may see of an error: a dependency failure (PostgreSQL or Redis down) answers a
-clean SERVICE_UNAVAILABLE instead of the exception's text, and production also hides every
-unexpected error (`UserError`s and coded errors still reach the client).
+clean SERVICE_UNAVAILABLE instead of the exception's text, a permission's refusal reads in the
+caller's language, and production also hides every unexpected error (`UserError`s and coded
+errors still reach the client).
 
 A schema extension of its own rather than Strawberry's `MaskErrors`: a dependency failure gets
 its own code and a message in the caller's language, which `MaskErrors` (one fixed message, no
@@ -18,7 +19,7 @@ from api.domain.errors import ErrorCode, FieldError
 from api.domain.messages import error_message
 from api.domain.vocabulary import Locale
 from api.graphql.request_errors import RequestErrorCodes
-from api.resolvers.errors import UNAVAILABLE
+from api.resolvers.errors import UNAVAILABLE, PermissionRefusal
 
 log = logging.getLogger("api.resolvers")
 
@@ -45,6 +46,16 @@ def unavailable(error: GraphQLError, locale: Locale) -> GraphQLError:
     )
 
 
+def in_callers_language(error: GraphQLError, locale: Locale) -> GraphQLError:
+    code = ErrorCode(str((error.extensions or {})["code"]))
+    return GraphQLError(
+        message=error_message(FieldError(None, code), locale),
+        nodes=error.nodes,
+        path=error.path,
+        extensions=error.extensions,
+    )
+
+
 def masked(error: GraphQLError) -> GraphQLError:
     return GraphQLError(message=UNEXPECTED_MESSAGE, nodes=error.nodes, path=error.path)
 
@@ -66,6 +77,8 @@ class DependencyErrors(RequestErrorCodes):
     def visible(self, error: GraphQLError, locale: Locale) -> GraphQLError:
         if isinstance(error.original_error, UNAVAILABLE):
             return unavailable(error, locale)
+        if isinstance(error.original_error, PermissionRefusal):
+            return in_callers_language(error, locale)
         if self.mask_unexpected and is_unexpected(error):
             return masked(error)
         return error

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.clock import as_utc
 from api.domain.cursors import IdRange
 from api.persistence.tables import AuditEntryRow, OperatorRow
 
@@ -35,3 +38,18 @@ async def entry_with_owner(
     )
     found = (await session.exec(statement)).first()
     return (found[0], found[1]) if found is not None else None
+
+
+async def latest_of_operation(
+    session: AsyncSession, *, operator_ids: Iterable[int], operation: str
+) -> dict[int, datetime]:
+    """When each of the operators' histories last recorded `operation` (only those that did)."""
+    ids = list(operator_ids)
+    if not ids:
+        return {}
+    statement = (
+        select(col(AuditEntryRow.operator_id), func.max(col(AuditEntryRow.occurred_at)))
+        .where(col(AuditEntryRow.operator_id).in_(ids), col(AuditEntryRow.operation) == operation)
+        .group_by(col(AuditEntryRow.operator_id))
+    )
+    return {operator_id: as_utc(at) for operator_id, at in (await session.exec(statement)).all()}

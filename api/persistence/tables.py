@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import relationship
 from sqlmodel import Column, Field, Relationship, SQLModel
 
-from api.domain.companies import Company, company_for
+from api.domain.companies import Company, TaxpayerStatus, company_for
 from api.domain.vocabulary import (
     IdentificationType,
     MobileCarrierCode,
@@ -70,6 +70,9 @@ class CompanyRow(SQLModel, table=True):
         sa.CheckConstraint(
             "source IN ('SRI_IMPORT', 'STAFF', 'REGISTRATION')", name="ck_companies_source"
         ),
+        sa.CheckConstraint(
+            _in("taxpayer_status", TaxpayerStatus), name="ck_companies_taxpayer_status"
+        ),
     )
 
     ruc: str = Field(primary_key=True, max_length=13)
@@ -77,6 +80,8 @@ class CompanyRow(SQLModel, table=True):
     name: str | None = Field(default=None, max_length=300)
     legal_representative_name: str | None = Field(default=None, max_length=150)
     legal_representative_identification: str | None = Field(default=None, max_length=20)
+    # ESTADO_CONTRIBUYENTE of the registry (migration 0012); null until an import says it.
+    taxpayer_status: str | None = Field(default=None, max_length=10)
     # Who wrote the data last: the SRI registry's import, customs staff, or a registration.
     source: str = Field(max_length=12)
     updated_at: datetime = _timestamp()
@@ -172,6 +177,11 @@ class OperatorRow(OperatorBase, table=True):
             legal_representative_name=stored.legal_representative_name if stored else None,
             legal_representative_identification=(
                 stored.legal_representative_identification if stored else None
+            ),
+            taxpayer_status=(
+                TaxpayerStatus(stored.taxpayer_status)
+                if stored and stored.taxpayer_status
+                else None
             ),
         )
 
@@ -391,3 +401,15 @@ class WebhookDeliveryRow(SQLModel, table=True):
     delivered_at: datetime | None = _timestamp(nullable=True)
     last_status_code: int | None = None
     last_error: str | None = Field(default=None, max_length=200)
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a table model, for statements that need no ORM (SQLModel's classes
+    carry it untyped)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, sa.Table)
+    return table
+
+
+OPERATORS = table_of(OperatorRow)
+COMPANIES = table_of(CompanyRow)

@@ -11,9 +11,8 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from api.domain.vocabulary import Locale, Role
-from api.persistence.operators import OperatorRepository
+from api.persistence.operator_records import OperatorRecord, operator_record
 from api.persistence.sessions import SessionData
-from api.persistence.tables import OperatorRow
 from api.resolvers.loaders import Loaders
 from api.services.auth import SignedIn
 from api.services.container import Services
@@ -46,7 +45,7 @@ class Context:
     request_id: str | None = None
     # Filled by Strawberry from the WebSocket `connection_init` payload.
     connection_params: dict[str, Any] | None = None
-    _caller: OperatorRow | None = field(default=None, repr=False)
+    _caller: OperatorRecord | None = field(default=None, repr=False)
     _loaders: Loaders | None = field(default=None, repr=False)
 
     @property
@@ -82,15 +81,15 @@ class Context:
         self.session = signed_in.session
         self._caller = signed_in.operator
 
-    async def caller(self) -> OperatorRow | None:
-        """The signed-in operator's row, read once per request. A WebSocket connection carries
-        many operations over a long time: each reads the row again."""
+    async def caller(self) -> OperatorRecord | None:
+        """The signed-in operator's record, read once per request. A WebSocket connection
+        carries many operations over a long time: each reads the record again."""
         self.require_credentials()
         if self.session is None:
             return None
         if self._caller is None or isinstance(self.request, WebSocket):
-            async with self.services.reading() as db:
-                self._caller = await OperatorRepository(db).by_id(self.session.operator_id)
+            async with self.services.connected() as connection:
+                self._caller = await operator_record(connection, self.session.operator_id)
         return self._caller
 
 

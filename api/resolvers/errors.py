@@ -31,6 +31,12 @@ UNAVAILABLE = (
 REFUSALS = (DomainError, MailNotSent, *UNAVAILABLE)
 
 
+class PermissionRefusal(GraphQLError):
+    """A permission class's refusal of a query field. One permission object serves every
+    request, so it can only carry the Spanish message; the error masking
+    (api/graphql/masking.py) says it again in the caller's language."""
+
+
 def to_user_error(error: FieldError, locale: Locale) -> UserError:
     retry_after = error.params.get("retry_after")
     return UserError(

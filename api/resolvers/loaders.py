@@ -8,12 +8,14 @@ from datetime import datetime
 
 from strawberry.dataloader import DataLoader
 
+from api.persistence.audit import latest_of_operation
 from api.persistence.lifecycle import (
     AgreementRepository,
     AnnualUpdateRepository,
     DeregistrationRepository,
 )
 from api.persistence.tables import DeregistrationRequestRow
+from api.services.annual_update import REACTIVATE_OPERATION
 from api.services.container import Services
 
 
@@ -21,6 +23,7 @@ class Loaders:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.completions = DataLoader[int, dict[int, datetime]](load_fn=self._completions)
+        self.reactivated_at = DataLoader[int, datetime | None](load_fn=self._reactivated_at)
         self.latest_deregistration = DataLoader[int, DeregistrationRequestRow | None](
             load_fn=self._latest_deregistration
         )
@@ -30,6 +33,13 @@ class Loaders:
         async with self.services.reading() as session:
             found = await AnnualUpdateRepository(session).completions(operator_ids)
         return [dict(found.get(i, {})) for i in operator_ids]
+
+    async def _reactivated_at(self, operator_ids: Sequence[int]) -> list[datetime | None]:
+        async with self.services.reading() as session:
+            found = await latest_of_operation(
+                session, operator_ids=operator_ids, operation=REACTIVATE_OPERATION
+            )
+        return [found.get(i) for i in operator_ids]
 
     async def _latest_deregistration(
         self, operator_ids: Sequence[int]

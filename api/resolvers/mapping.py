@@ -12,7 +12,7 @@ from api.domain.companies import Company as DomainCompany
 from api.domain.forms import registration_type_spec
 from api.domain.operators import senae_email
 from api.domain.vocabulary import Locale, RegistrationTypeCode
-from api.persistence.tables import OperatorRow
+from api.persistence.operator_records import OperatorState
 from api.resolvers.catalogs import city_shape, country_shape, province_shape
 from api.resolvers.node_ids import operator_node_id
 from api.schema.enums import (
@@ -21,6 +21,7 @@ from api.schema.enums import (
     OperatorStatusEnum,
     RegistrationTypeCodeEnum,
     RoleEnum,
+    TaxpayerStatusEnum,
 )
 from api.schema.history import PageInfo
 from api.schema.operator import Company, Identification, Operator, RegistrationTypeRef
@@ -51,10 +52,13 @@ def company_shape(company: DomainCompany | None) -> Company | None:
         legal_representative_identification=company.legal_representative_identification,
         entity_name=company.entity_name,
         organization_name=company.organization_name,
+        taxpayer_status=(
+            TaxpayerStatusEnum[company.taxpayer_status.name] if company.taxpayer_status else None
+        ),
     )
 
 
-def to_operator(row: OperatorRow, *, catalogs: Catalogs, locale: Locale) -> Operator:
+def to_operator(row: OperatorState, *, catalogs: Catalogs, locale: Locale) -> Operator:
     spec = registration_type_spec(RegistrationTypeCode(row.registration_type))
     country = catalogs.country(row.country_code) if row.country_code else None
     province = catalogs.province(row.province_code) if row.province_code else None

@@ -4,12 +4,14 @@ encode them, so that clients treat it as opaque and the server can tell which ty
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 import strawberry
 from strawberry.relay import from_base64, to_base64
 
 from api.domain.cursors import parse_id
+from api.domain.messages import Detail
 
 # The type names under which global ids are minted: the GraphQL types that implement `Node`.
 OPERATOR_NODE: Final = "Operator"
@@ -20,6 +22,14 @@ PARTNER_KEY_NODE: Final = "PartnerKey"
 AGREEMENT_NODE: Final = "ElectronicChannelsAgreement"
 WEBHOOK_NODE: Final = "Webhook"
 WEBHOOK_DELIVERY_NODE: Final = "WebhookDelivery"
+
+# What a mutation's NOT_FOUND names when the id it was given names nothing of its type.
+_NOT_FOUND_DETAILS: Final[Mapping[str, Detail]] = {
+    DEREGISTRATION_NODE: Detail.DEREGISTRATION_REQUEST,
+    PARTNER_KEY_NODE: Detail.PARTNER_KEY,
+    WEBHOOK_NODE: Detail.WEBHOOK,
+    WEBHOOK_DELIVERY_NODE: Detail.WEBHOOK_DELIVERY,
+}
 
 
 def node_id(type_name: str, key: str | int) -> strawberry.ID:
@@ -48,7 +58,8 @@ def type_of_node_id(value: str) -> str | None:
 def number_of_node_id(value: str, type_name: str, *, field: str) -> int:
     """The record number of a global id of `type_name`, as a mutation's argument takes it: an id
     of another type, or not an id at all, names nothing (NOT_FOUND on `field`)."""
-    return parse_id(key_of_node_id(value, type_name) or "", field=field)
+    what = _NOT_FOUND_DETAILS.get(type_name, Detail.RECORD)
+    return parse_id(key_of_node_id(value, type_name) or "", field=field, what=what)
 
 
 def operator_node_id(user_id: str) -> strawberry.ID:

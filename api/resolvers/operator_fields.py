@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from api.clock import as_utc
 from api.domain.lifecycle import agreement_pending as is_agreement_pending
+from api.persistence.operator_records import OperatorRecord, OperatorState
 from api.persistence.tables import DeregistrationRequestRow, OperatorRow
 from api.resolvers.context import Info
 from api.resolvers.node_ids import DEREGISTRATION_NODE, node_id
@@ -22,9 +23,9 @@ if TYPE_CHECKING:
     from api.schema.operator import Operator
 
 
-def _row(operator: Operator) -> OperatorRow:
+def _row(operator: Operator) -> OperatorState:
     row = operator.source
-    assert isinstance(row, OperatorRow)
+    assert isinstance(row, OperatorRow | OperatorRecord)
     return row
 
 
@@ -42,7 +43,8 @@ async def annual_update(operator: Operator, info: Info) -> AnnualUpdate:
     row = _row(operator)
     assert row.id is not None
     completions = await info.context.loaders.completions.load(row.id)
-    state = state_of(info.context.services, row, completions)
+    reactivated_at = await info.context.loaders.reactivated_at.load(row.id)
+    state = state_of(info.context.services, row, completions, reactivated_at)
     return AnnualUpdate(
         year=state.year,
         status=AnnualUpdateStatusEnum[state.status.name],

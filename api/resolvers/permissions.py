@@ -20,11 +20,12 @@ from api.domain.errors import ErrorCode, FieldError
 from api.domain.messages import error_message
 from api.domain.partners import Scope
 from api.resolvers.context import Info
-from api.resolvers.errors import UNAVAILABLE, single_error, user_errors
+from api.resolvers.errors import UNAVAILABLE, PermissionRefusal, single_error, user_errors
 
 
 class _CodedPermission(BasePermission):
     code: ErrorCode = ErrorCode.FORBIDDEN
+    error_class = PermissionRefusal
 
     def __init__(self) -> None:
         self.message = error_message(FieldError(None, self.code))

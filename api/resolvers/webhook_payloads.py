@@ -21,6 +21,7 @@ from graphql import OperationType as AstOperationType
 from api.domain.changes import EventType
 from api.domain.errors import DomainError, ErrorCode
 from api.domain.events import OperatorEventData
+from api.domain.messages import Detail
 from api.resolvers.events import to_event
 
 DEFAULT_DOCUMENT = (
@@ -71,7 +72,9 @@ async def render(
     return result.data
 
 
-def _refuse(reason: str) -> DomainError:
+def _refuse(reason: Detail | str) -> DomainError:
+    """`reason`: one of ours, translated; or the parser's or the schema's own message, which
+    graphql-core gives in English only."""
     return DomainError.single("subscription", ErrorCode.INVALID_DOCUMENT, reason=reason)
 
 
@@ -100,20 +103,20 @@ async def check_document(text: str | None) -> str | None:
         raise _refuse(error.message) from None
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if len(operations) != 1 or operations[0].operation is not AstOperationType.SUBSCRIPTION:
-        raise _refuse("one subscription operation")
+        raise _refuse(Detail.NOT_ONE_SUBSCRIPTION)
     operation = operations[0]
     if operation.variable_definitions:
-        raise _refuse("no variables")
+        raise _refuse(Detail.DOCUMENT_HAS_VARIABLES)
     selections = operation.selection_set.selections
     if (
         len(selections) != 1
         or not isinstance(selections[0], FieldNode)
         or selections[0].name.value != ROOT_FIELD
     ):
-        raise _refuse(f"{ROOT_FIELD} alone")
+        raise _refuse(Detail.NOT_OPERATOR_EVENTS_ALONE)
     if selections[0].arguments:
         # The webhook's eventTypes filter the events; `after` has no meaning for a push.
-        raise _refuse(f"{ROOT_FIELD} without arguments")
+        raise _refuse(Detail.OPERATOR_EVENTS_WITH_ARGUMENTS)
     try:
         await render(SAMPLE_EVENT, text, True)
     except PayloadFailed as failure:

@@ -16,6 +16,7 @@ from api.domain import messages
 from api.domain.catalogs import PlaceNameKind
 from api.domain.certificate_holders import CertificateKind, CertificateLayout
 from api.domain.changes import EventType
+from api.domain.companies import TaxpayerStatus
 from api.domain.errors import ErrorCode, FieldError
 from api.domain.forms import FieldKind
 from api.domain.lifecycle import AnnualUpdateStatus, AnnualUpdateStep, DeregistrationStatus
@@ -241,6 +242,27 @@ SigningCapacityEnum = mirror(
         ),
         "REGISTERED_LEGAL_REPRESENTATIVE": (
             "A natural-person certificate of the legal representative registered for the company."
+        ),
+    },
+)
+
+TaxpayerStatusEnum = mirror(
+    TaxpayerStatus,
+    name="TaxpayerStatus",
+    description=(
+        "The company's state in the SRI's RUC registry (ESTADO_CONTRIBUYENTE), as the last "
+        "import of the registry read it. Only a company whose RUC is ACTIVE signs the "
+        "electronic-channels agreement."
+    ),
+    values={
+        "ACTIVE": "ACTIVO: the taxpayer carries on its activities.",
+        "SUSPENDED": (
+            "SUSPENDIDO: the RUC is suspended (activities ceased, temporarily or for good); the "
+            "company cannot sign the agreement until the SRI shows it active again."
+        ),
+        "PASSIVE": (
+            "PASIVO: the RUC is no longer active in the registry; the company cannot sign the "
+            "agreement until the SRI shows it active again."
         ),
     },
 )

@@ -38,7 +38,13 @@ class AnnualUpdate:
         description="When this year's update was completed (the agreement signed after the update)."
     )
     due_by: datetime = strawberry.field(
-        description="The end of the January the next update is owed by."
+        description=(
+            "The end of the January the next update is owed by. While this year's update is "
+            "still to do and staff reactivated the operator after that January (or less than "
+            "the grace before its end): the end of the grace, "
+            "ANNUAL_UPDATE_REACTIVATION_GRACE_DAYS after the reactivation, before which "
+            "`enforce-annual-update` does not disable it again."
+        )
     )
 
 
@@ -147,7 +153,9 @@ class SignAgreementPayload:
         default_factory=list,
         description=(
             "Why the signature was refused: BAD_SIGNATURE, UNTRUSTED_CERTIFICATE, "
-            "CERTIFICATE_EXPIRED, CERTIFICATE_NOT_FOR_SIGNING, SIGNER_MISMATCH, UNKNOWN_VERSION."
+            "CERTIFICATE_EXPIRED, CERTIFICATE_NOT_FOR_SIGNING, SIGNER_MISMATCH, UNKNOWN_VERSION, "
+            "or RUC_NOT_ACTIVE (no field: the company the operator is registered as is not "
+            "ACTIVO in the SRI's RUC registry, `company.taxpayerStatus`)."
         ),
     )
 

@@ -168,8 +168,10 @@ class LifecycleMutations:
             "Sign the current agreement with your TOKEN (the guide's step 6): a detached CMS/PKCS#7 "
             "signature over the exact UTF-8 text, and your certificate. The certificate must chain to "
             "an accredited CA, be valid now, allow digital signature and name you (the cédula in "
-            "its serialNumber). Signed in January after a January update, it completes the yearly "
-            "update. Signing an already signed version changes nothing."
+            "its serialNumber). An operator registered with its company's RUC signs only while the "
+            "SRI's registry shows that RUC ACTIVO (`company.taxpayerStatus`; else RUC_NOT_ACTIVE). "
+            "Signed in January after a January update, it completes the yearly update. Signing an "
+            "already signed version changes nothing."
         ),
         extensions=[PayloadPermissions([IsAuthenticated()])],
     )

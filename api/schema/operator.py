@@ -16,6 +16,7 @@ from api.schema.enums import (
     OperatorStatusEnum,
     RegistrationTypeCodeEnum,
     RoleEnum,
+    TaxpayerStatusEnum,
 )
 from api.schema.lifecycle import AnnualUpdate, DeregistrationRequest
 from api.schema.node import Node
@@ -63,6 +64,13 @@ class Company:
         description=(
             "The international organisation (form field `organizationName`): the razón social, "
             "for INTERNATIONAL_ORGANIZATION; null for the others."
+        )
+    )
+    taxpayer_status: TaxpayerStatusEnum | None = strawberry.field(
+        description=(
+            "ESTADO_CONTRIBUYENTE in the SRI's RUC registry, as its last import read it; null "
+            "until an import of the registry gives it. A company registered with its own RUC "
+            "signs the agreement only while ACTIVE (error RUC_NOT_ACTIVE)."
         )
     )
 

@@ -22,7 +22,7 @@ from api.domain.lifecycle import (
     signing_outcome,
 )
 from api.domain.signatures import SignatureEvidence, verify_agreement_signature
-from api.domain.signing_rights import SigningParty
+from api.domain.signing_rights import SigningParty, require_active_organization
 from api.persistence.lifecycle import AgreementRepository, AnnualUpdateRepository
 from api.persistence.operators import Actor, OperatorRepository, record_change
 from api.persistence.tables import AgreementSignatureRow, AgreementVersionRow, OperatorRow
@@ -81,7 +81,7 @@ async def publish_agreement(
 
 def signing_party(operator: OperatorRow) -> SigningParty:
     """The operator as the signing rule sees it: its identification and, for the company types,
-    the company's RUC and legal representative as the SRI registers them."""
+    the company's RUC, legal representative and taxpayer state as the SRI registers them."""
     company = operator.company
     return SigningParty(
         identification=operator.identification_number,
@@ -89,6 +89,7 @@ def signing_party(operator: OperatorRow) -> SigningParty:
         legal_representative_cedula=(
             company.legal_representative_identification if company is not None else None
         ),
+        company_taxpayer_status=company.taxpayer_status if company is not None else None,
     )
 
 
@@ -124,13 +125,17 @@ async def sign_agreement(
     assert operator is not None
     if current is None or version.strip() != current.version:
         raise DomainError.single("version", ErrorCode.UNKNOWN_VERSION)
+    party = signing_party(operator)
+    # Before the signature is looked at: no certificate can sign for such a company, and the
+    # user can act on this refusal (settle the RUC with the SRI), not on a certificate's.
+    require_active_organization(party)
     evidence = verify_agreement_signature(
         text=current.text,
         signature_b64=signature,
         certificate_pem=certificate,
         trust_anchors=_trust_anchors(services),
         now=now,
-        party=signing_party(operator),
+        party=party,
         authorities=configured_authorities(services.settings.signature_ca_pens),
     )
     if not agreement_pending(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Final
 
@@ -36,14 +36,19 @@ from api.domain.lifecycle import (
     clean_reason,
     duty_is_over,
     end_of_duty_month,
+    in_reactivation_grace,
     local,
     must_be_disabled,
     owes_annual_update,
+    reactivation_grace_ends,
     reminder_due,
 )
+from api.domain.messages import Detail
 from api.domain.vocabulary import OperatorStatus, RegistrationTypeCode, Role
 from api.mail.templates import annual_update_disabled_mail, annual_update_reminder_mail
+from api.persistence.audit import latest_of_operation
 from api.persistence.lifecycle import AnnualUpdateRepository
+from api.persistence.operator_records import OperatorState
 from api.persistence.operators import Actor, OperatorRepository, record_change
 from api.persistence.tables import AnnualUpdateRow, OperatorRow
 from api.services.auth import revoke_other_sessions
@@ -52,6 +57,8 @@ from api.services.notify import deliver_pending, queue_notice
 from api.services.paging import Page, read_page
 
 SYSTEM_ACTOR = Actor(kind="SYSTEM", user_id=None)
+# The audit trail's name for staff's reactivation: its latest entry starts the grace.
+REACTIVATE_OPERATION: Final = "REACTIVATE"
 
 
 # The registration types that may use "Modificar" only with their company's permission.
@@ -60,7 +67,7 @@ _PERMISSION_TYPES: Final = tuple(
 )
 
 
-def is_covered(services: Services, operator: OperatorRow) -> bool:
+def is_covered(services: Services, operator: OperatorState) -> bool:
     """Staff are not operators; the duty covers the registration types of the setting, except an
     employee its company has not let use "Modificar"."""
     return owes_annual_update(
@@ -81,16 +88,37 @@ def _held_to_it() -> ColumnElement[bool]:
 
 
 def state_of(
-    services: Services, operator: OperatorRow, completions: dict[int, datetime]
+    services: Services,
+    operator: OperatorState,
+    completions: dict[int, datetime],
+    reactivated_at: datetime | None = None,
 ) -> AnnualUpdateState:
+    now = services.clock.now()
     return annual_update_state(
-        now=services.clock.now(),
+        now=now,
         registered_at=operator.created_at,
         completions=completions,
         disabled=operator.status == OperatorStatus.DISABLED.value,
         covered=is_covered(services, operator),
         last_update_at=operator.last_update_at,
+        grace_ends_at=grace_ends(services, year=local(now).year, reactivated_at=reactivated_at),
     )
+
+
+def grace_ends(
+    services: Services, *, year: int, reactivated_at: datetime | None
+) -> datetime | None:
+    grace = timedelta(days=services.settings.annual_update_reactivation_grace_days)
+    return reactivation_grace_ends(year=year, reactivated_at=reactivated_at, grace=grace)
+
+
+async def reactivations_of(services: Services, operator_ids: list[int]) -> dict[int, datetime]:
+    """When staff last reactivated each operator (only those ever reactivated), by the audit
+    trail: the record the reactivation itself wrote, in its transaction."""
+    async with services.reading() as session:
+        return await latest_of_operation(
+            session, operator_ids=operator_ids, operation=REACTIVATE_OPERATION
+        )
 
 
 async def completions_of(
@@ -234,12 +262,24 @@ async def enforce_annual_update(
         raise DomainError.single("year", ErrorCode.DUTY_NOT_OVER, year=duty_year)
     candidates = await _covered_active(services)
     completions = await completions_of(services, [o.id for o in candidates if o.id])
-    overdue = [
+    owing = [
         o
         for o in candidates
         if o.id is not None
         and must_be_disabled(
             year=duty_year, registered_at=o.created_at, completions=completions[o.id], covered=True
+        )
+    ]
+    # Only those it would disable are looked up in the audit trail, not every operator.
+    reactivated = await reactivations_of(services, [o.id for o in owing if o.id is not None])
+    overdue = [
+        o
+        for o in owing
+        if not in_reactivation_grace(
+            now=now,
+            grace_ends_at=grace_ends(
+                services, year=duty_year, reactivated_at=reactivated.get(o.id or 0)
+            ),
         )
     ]
     if dry_run:
@@ -334,7 +374,7 @@ async def reactivate_operator(
         operators = OperatorRepository(session)
         operator = await operators.by_user_id(user_id)
         if operator is None:
-            raise DomainError.single("userId", ErrorCode.NOT_FOUND)
+            raise DomainError.single("userId", ErrorCode.NOT_FOUND, what=Detail.USER)
         already_active = DomainError.single("userId", ErrorCode.ALREADY_ACTIVE)
         if operator.status == OperatorStatus.ACTIVE.value:
             raise already_active
@@ -362,7 +402,7 @@ async def reactivate_operator(
             session,
             operator=operator,
             actor=Actor(kind="STAFF", user_id=staff_user_id),
-            operation="REACTIVATE",
+            operation=REACTIVATE_OPERATION,
             event_type=EventType.OPERATOR_REACTIVATED,
             changes=[before, Change("statusReason", reason_before, text)],
             at=now,

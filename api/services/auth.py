@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.domain.errors import DomainError, ErrorCode
 from api.domain.vocabulary import OperatorStatus, RegistrationTypeCode
 from api.observability.metrics import count_sign_in_failure
+from api.persistence.operator_records import OperatorRecord, operator_record
 from api.persistence.operators import OperatorRepository
 from api.persistence.rate_limits import Limit
 from api.persistence.sessions import SessionData
@@ -133,20 +134,20 @@ async def _reserve_attempt(services: Services, *, account: str, client_address: 
 
 @dataclass(frozen=True, slots=True)
 class SignedIn:
-    """A session that still counts, with its operator's row as read to decide it."""
+    """A session that still counts, with its operator's record as read to decide it."""
 
     session: SessionData
-    operator: OperatorRow
+    operator: OperatorRecord
 
 
 async def operator_if_session_counts(
     services: Services, session: SessionData
-) -> OperatorRow | None:
+) -> OperatorRecord | None:
     """The session's operator, if the session still counts: the operator exists, is active, and
     has the epoch the session was opened under (a password change or a disabling moved it on in
     its own transaction). The database decides; Redis only holds the sessions."""
-    async with services.reading() as db:
-        operator = await OperatorRepository(db).by_id(session.operator_id)
+    async with services.connected() as connection:
+        operator = await operator_record(connection, session.operator_id)
     if (
         operator is None
         or operator.status != OperatorStatus.ACTIVE.value

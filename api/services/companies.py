@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.domain.changes import Change, EventType
 from api.domain.companies import Company, CompanyData, company_errors, validate_company_data
 from api.domain.errors import DomainError, ErrorCode
+from api.domain.messages import Detail
 from api.domain.vocabulary import RegistrationTypeCode
 from api.persistence.companies import CompanyRepository
 from api.persistence.operators import Actor, OperatorRepository, record_change
@@ -107,7 +108,7 @@ async def set_operator_company(
         operators = OperatorRepository(session)
         found = await operators.by_user_id(user_id)
         if found is None:
-            raise DomainError.single("userId", ErrorCode.NOT_FOUND)
+            raise DomainError.single("userId", ErrorCode.NOT_FOUND, what=Detail.USER)
         # Locked, so that parallel changes of one operator's company are recorded one after the
         # other, each against the company the previous one left.
         operator = await session.get(

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from api.domain.changes import Change
-from api.domain.companies import CleanCompanyData
+from api.domain.companies import CleanCompanyData, TaxpayerStatus
 from api.domain.errors import DomainError, ErrorCode, FieldError
 from api.domain.sri_registry import (
     delimiter_of,
@@ -55,6 +55,11 @@ class ImportReport:
     refused: list[RefusedRow] = field(default_factory=list)
     # Operators of updated companies, each with an audit entry and an OPERATOR_UPDATED event.
     operators_notified: int = 0
+    # Companies of the file (added, updated or unchanged) that the registry shows not active:
+    # they cannot sign the agreement (api/domain/signing_rights.py), which whoever runs the
+    # import should learn at once rather than from the operators' refusals.
+    suspended: int = 0
+    passive: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +140,10 @@ def _batches(
             )
             continue
         seen.add(company.ruc)
+        if company.taxpayer_status is TaxpayerStatus.SUSPENDED:
+            report.suspended += 1
+        elif company.taxpayer_status is TaxpayerStatus.PASSIVE:
+            report.passive += 1
         batch.append(_Read(line, company))
         if len(batch) == BATCH_SIZE:
             yield batch
@@ -144,9 +153,15 @@ def _batches(
 
 
 def _changes(stored: CompanyRow, company: CleanCompanyData) -> list[Change]:
-    """What an import changes of a stored company (a missing legal representative is kept)."""
+    """What an import changes of a stored company (a missing legal representative or taxpayer
+    state is kept)."""
     pairs = (
         ("companyName", stored.name, company.name),
+        (
+            "taxpayerStatus",
+            stored.taxpayer_status,
+            company.taxpayer_status.value if company.taxpayer_status else None,
+        ),
         (
             "legalRepresentativeName",
             stored.legal_representative_name,
@@ -185,6 +200,9 @@ async def _write_batch(services: Services, batch: list[_Read], report: ImportRep
                     "legal_representative_identification": (
                         read.company.legal_representative_identification
                     ),
+                    "taxpayer_status": (
+                        read.company.taxpayer_status.value if read.company.taxpayer_status else None
+                    ),
                     "source": SOURCE,
                     "updated_at": now,
                 }
@@ -197,7 +215,8 @@ async def _write_batch(services: Services, batch: list[_Read], report: ImportRep
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         statement = insert(CompanyRow)
         table = CompanyRow.__table__.c  # type: ignore[attr-defined]
-        # A row without the legal representative keeps the stored one (the open data has none).
+        # A row without the legal representative keeps the stored one (the open data has none);
+        # likewise the taxpayer state, which a two-column file does not carry.
         upsert = statement.on_conflict_do_update(
             index_elements=["ruc"],
             set_={
@@ -208,6 +227,9 @@ async def _write_batch(services: Services, batch: list[_Read], report: ImportRep
                 "legal_representative_identification": sa.func.coalesce(
                     statement.excluded.legal_representative_identification,
                     table.legal_representative_identification,
+                ),
+                "taxpayer_status": sa.func.coalesce(
+                    statement.excluded.taxpayer_status, table.taxpayer_status
                 ),
                 "source": statement.excluded.source,
                 "updated_at": statement.excluded.updated_at,

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.clock import Clock, clock_for
@@ -64,6 +64,12 @@ class Services:
         """Reads only (autocommit: no BEGIN/ROLLBACK around them); writes use `transaction`."""
         async with self.read_session_factory() as session:
             yield session
+
+    def connected(self) -> AsyncConnection:
+        """A connection for SQLAlchemy Core reads, with no ORM session: the reads every request
+        makes (api/persistence/operator_records.py). Used as `async with`, it goes back to the
+        pool when the block ends."""
+        return self.engine.connect()
 
     async def spend(self, limit: Limit, subject: str, *, field: str | None = None) -> None:
         """Counts one event of `limit` for `subject`; over the limit, RATE_LIMITED with the

@@ -15,6 +15,7 @@ from api.domain.changes import Change, EventType
 from api.domain.cursors import IdRange, encode_cursor, page_request
 from api.domain.errors import DomainError, ErrorCode
 from api.domain.lifecycle import DeregistrationStatus, clean_reason
+from api.domain.messages import Detail
 from api.domain.vocabulary import OperatorStatus
 from api.mail.templates import (
     deregistration_decided_mail,
@@ -152,7 +153,9 @@ async def decide_deregistration(
         repository = DeregistrationRepository(session)
         request = await repository.by_id(request_id)
         if request is None:
-            raise DomainError.single("requestId", ErrorCode.NOT_FOUND)
+            raise DomainError.single(
+                "requestId", ErrorCode.NOT_FOUND, what=Detail.DEREGISTRATION_REQUEST
+            )
         if not await repository.decide(
             request_id=request_id, status=status, at=now, by=staff_user_id, reason=decision_reason
         ):

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from api.domain.emails import email_key, normalize_email
 from api.domain.errors import DomainError, ErrorCode, FieldError
 from api.domain.modification import MODIFY_PURPOSE
 from api.domain.security_codes import CODE_TTL_SECONDS
+from api.persistence.operator_records import OperatorState
 from api.persistence.operators import OperatorRepository
 from api.persistence.rate_limits import Limit
-from api.persistence.tables import OperatorRow
 from api.services.container import Services
 from api.services.security_codes import refuse_without_permission
 
@@ -27,7 +28,7 @@ class Availability:
 
 
 async def check_email_availability(
-    services: Services, *, operator: OperatorRow, email: str
+    services: Services, *, operator: OperatorState, email: str
 ) -> Availability:
     assert operator.id is not None
     # The same permission as requestSecurityCode and modify: an employee without it may not
@@ -46,8 +47,12 @@ async def check_email_availability(
         owner = await OperatorRepository(session).email_owner(address)
     if owner is not None:
         return Availability(address, False, FieldError("email", ErrorCode.EMAIL_TAKEN))
+    now = services.clock.now()
     reserved = await services.reservations.reserve(
-        operator_id=operator.id, address_key=key, ttl_seconds=RESERVATION_SECONDS
+        operator_id=operator.id,
+        address_key=key,
+        now=now,
+        until=now + timedelta(seconds=RESERVATION_SECONDS),
     )
     if not reserved:
         # Held by another user checking it right now: not registered, but not free either.
@@ -56,16 +61,16 @@ async def check_email_availability(
 
 
 async def _refuse_if_locked_to_another(
-    services: Services, *, operator: OperatorRow, key: str
+    services: Services, *, operator: OperatorState, key: str
 ) -> None:
     """Once a security code was sent to the checked address, the address is locked for this
     update ("una vez verificada no puede ser modificada"); before that, checking another address
     (a typo) replaces the reservation."""
     assert operator.id is not None
-    reserved = await services.reservations.reserved_address(operator.id)
+    now = services.clock.now()
+    reserved = await services.reservations.reserved_address(operator.id, now=now)
     if reserved is None or reserved == key:
         return
-    now = services.clock.now()
     issued = await services.codes.current(operator_id=operator.id, purpose=MODIFY_PURPOSE, now=now)
     if issued is not None and email_key(issued.address) == reserved:
         raise DomainError.single(

@@ -8,6 +8,7 @@ from sqlmodel import col
 
 from api.domain.changes import Change, EventType
 from api.domain.errors import DomainError, ErrorCode
+from api.domain.messages import Detail
 from api.domain.vocabulary import RegistrationTypeCode
 from api.persistence.operators import Actor, OperatorRepository, record_change
 from api.persistence.tables import OperatorRow
@@ -35,7 +36,7 @@ async def set_employee_permission(
             or employee.company_ruc != representative.company_ruc
         ):
             # Not an employee of the representative's company: as if it did not exist.
-            raise DomainError.single("userId", ErrorCode.NOT_FOUND)
+            raise DomainError.single("userId", ErrorCode.NOT_FOUND, what=Detail.EMPLOYEE)
         # The change is written only if the permission is not already what was asked (read again
         # under the row's lock): of parallel requests one changes it, the others find it done.
         changed = await session.exec(

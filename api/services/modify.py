@@ -50,7 +50,9 @@ async def _checks_with_io(
     if clean is None:
         return errors
     if clean.email is not None:
-        reserved = await services.reservations.reserved_address(operator.id)
+        reserved = await services.reservations.reserved_address(
+            operator.id, now=services.clock.now()
+        )
         if reserved != email_key(clean.email):
             errors.append(FieldError("email", ErrorCode.EMAIL_NOT_RESERVED))
     if clean.current_password is not None and not await verify_password(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from api.domain.errors import DomainError, ErrorCode
+from api.domain.messages import Detail
 from api.domain.partners import (
     DISPLAY_PREFIX_LENGTH,
     Scope,
@@ -66,7 +67,7 @@ async def partner_key(services: Services, key_id: int) -> PartnerKeyRow | None:
 async def revoke_partner_key(services: Services, *, key_id: int) -> None:
     async with services.transaction() as session:
         if not await PartnerKeyRepository(session).revoke(key_id, at=services.clock.now()):
-            raise DomainError.single("id", ErrorCode.NOT_FOUND)
+            raise DomainError.single("id", ErrorCode.NOT_FOUND, what=Detail.PARTNER_KEY)
 
 
 async def identify_partner(services: Services, credential: str) -> PartnerIdentity | None:

@@ -16,6 +16,7 @@ from sqlmodel import col
 
 from api.domain.changes import Change, EventType
 from api.domain.errors import DomainError, ErrorCode
+from api.domain.messages import Detail
 from api.domain.second_factor import accepted_step, new_totp_secret, provisioning_uri
 from api.persistence.operators import SYSTEM, OperatorRepository, record_change
 from api.persistence.rate_limits import Limit
@@ -52,7 +53,7 @@ async def enroll_totp(services: Services, *, user_id: str) -> str:
         operators = OperatorRepository(session)
         operator = await operators.by_user_id(user_id)
         if operator is None:
-            raise DomainError.single("userId", ErrorCode.NOT_FOUND)
+            raise DomainError.single("userId", ErrorCode.NOT_FOUND, what=Detail.USER)
         await session.exec(
             update(OperatorRow)
             .where(col(OperatorRow.id) == operator.id)

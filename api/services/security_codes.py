@@ -23,8 +23,8 @@ from api.mail.sender import MailNotSent
 from api.mail.templates import security_code_mail
 from api.observability.metrics import SECURITY_CODES_SENT
 from api.persistence.code_store import Verdict
+from api.persistence.operator_records import OperatorState
 from api.persistence.rate_limits import Limit
-from api.persistence.tables import OperatorRow
 from api.services.container import Services
 
 HOURLY_CODES = Limit("security-codes", max_events=MAX_CODES_PER_HOUR, window_seconds=3600)
@@ -42,7 +42,7 @@ class SentCode:
 def code_hash(
     services: Services,
     *,
-    operator: OperatorRow,
+    operator: OperatorState,
     address: str,
     code: str,
     purpose: str = MODIFY_PURPOSE,
@@ -79,18 +79,21 @@ async def verify_code(
     raise DomainError.single(field, ErrorCode.CODE_EXPIRED)
 
 
-async def allowed_address(services: Services, *, operator: OperatorRow, email: str) -> str:
-    """The registered address (the e-mail is kept) or the one the caller reserved; else refused."""
+async def allowed_address(
+    services: Services, *, operator: OperatorState, email: str, now: datetime
+) -> str:
+    """The registered address (the e-mail is kept) or the one the caller holds at `now`; else
+    refused."""
     assert operator.id is not None
     address = normalize_email(email)
     if email_key(address) == email_key(operator.email):
         return operator.email
-    if await services.reservations.reserved_address(operator.id) == email_key(address):
+    if await services.reservations.reserved_address(operator.id, now=now) == email_key(address):
         return address
     raise DomainError.single("email", ErrorCode.EMAIL_NOT_RESERVED)
 
 
-def refuse_without_permission(operator: OperatorRow) -> None:
+def refuse_without_permission(operator: OperatorState) -> None:
     """An employee needs its company's permission to use the option (SENAE-ISEE-3-2-013)."""
     spec = registration_type_spec(RegistrationTypeCode(operator.registration_type))
     error = permission_error(spec=spec, permission_granted=operator.employee_permission)
@@ -123,13 +126,28 @@ async def _give_back(services: Services, *, operator_id: int, address: str) -> N
         await services.rate_limiter.release(limit, subject)
 
 
+async def _hold_as_long_as_the_code(
+    services: Services, *, operator_id: int, address: str, now: datetime, until: datetime
+) -> None:
+    """The reservation of a new address is renewed to end with the code, before the code is
+    mailed: a still-valid code never meets EMAIL_NOT_RESERVED. Renewing fails only when the hold
+    ended since the check and another user took the address: then no code is left."""
+    renewed = await services.reservations.reserve(
+        operator_id=operator_id, address_key=email_key(address), now=now, until=until
+    )
+    if not renewed:
+        await services.codes.discard(operator_id=operator_id, purpose=MODIFY_PURPOSE)
+        await _give_back(services, operator_id=operator_id, address=address)
+        raise DomainError.single("email", ErrorCode.EMAIL_NOT_RESERVED)
+
+
 async def request_security_code(
-    services: Services, *, operator: OperatorRow, email: str
+    services: Services, *, operator: OperatorState, email: str
 ) -> SentCode:
     assert operator.id is not None
     refuse_without_permission(operator)
-    address = await allowed_address(services, operator=operator, email=email)
     now = services.clock.now()
+    address = await allowed_address(services, operator=operator, email=email, now=now)
     await _spend_limits(services, operator_id=operator.id, address=address)
     code = generate_code()
     expires_at = now + timedelta(seconds=CODE_TTL_SECONDS)
@@ -146,6 +164,10 @@ async def request_security_code(
     if wait:
         await _give_back(services, operator_id=operator.id, address=address)
         raise DomainError.single(None, ErrorCode.CODE_RECENTLY_SENT, retry_after=wait)
+    if email_key(address) != email_key(operator.email):
+        await _hold_as_long_as_the_code(
+            services, operator_id=operator.id, address=address, now=now, until=expires_at
+        )
     try:
         await services.mailer.send(
             security_code_mail(
@@ -158,10 +180,4 @@ async def request_security_code(
         await _give_back(services, operator_id=operator.id, address=address)
         raise
     SECURITY_CODES_SENT.inc()
-    if email_key(address) != email_key(operator.email):
-        # The reservation lasts as long as the code: a still-valid code never meets
-        # EMAIL_NOT_RESERVED.
-        await services.reservations.reserve(
-            operator_id=operator.id, address_key=email_key(address), ttl_seconds=CODE_TTL_SECONDS
-        )
     return SentCode(address=address, expires_at=expires_at)

@@ -32,6 +32,7 @@ from sqlalchemy import text
 
 from api.domain.errors import DomainError, ErrorCode, FieldError
 from api.domain.events import OperatorEventData
+from api.domain.messages import Detail
 from api.domain.partners import granted_scopes, sees_changed_values
 from api.domain.webhooks import (
     DeliveryStatus,
@@ -150,8 +151,8 @@ async def list_webhooks(services: Services, *, key_id: int) -> Sequence[WebhookR
         return await WebhookRepository(session).for_key(key_id)
 
 
-def _not_found(field: str) -> DomainError:
-    return DomainError.single(field, ErrorCode.NOT_FOUND)
+def _not_found(what: Detail) -> DomainError:
+    return DomainError.single("id", ErrorCode.NOT_FOUND, what=what)
 
 
 async def set_webhook_status(
@@ -160,7 +161,7 @@ async def set_webhook_status(
     async with services.transaction() as session:
         row = await WebhookRepository(session).of_key(webhook_id, key_id)
         if row is None:
-            raise _not_found("id")
+            raise _not_found(Detail.WEBHOOK)
         row.status = status.value
         session.add(row)
     return row
@@ -169,7 +170,7 @@ async def set_webhook_status(
 async def delete_webhook(services: Services, *, key_id: int, webhook_id: int) -> None:
     async with services.transaction() as session:
         if not await WebhookRepository(session).delete(webhook_id, key_id):
-            raise _not_found("id")
+            raise _not_found(Detail.WEBHOOK)
 
 
 async def dead_letters(
@@ -190,7 +191,7 @@ async def redeliver(
     async with services.transaction() as session:
         repository = WebhookRepository(session)
         if not await repository.redeliver(delivery_id, key_id, at=now()):
-            raise _not_found("id")
+            raise _not_found(Detail.DEAD_LETTER)
         found = await repository.delivery(delivery_id)
     assert found is not None
     return found

@@ -187,7 +187,16 @@ async def test_the_registered_legal_representative_signs_for_the_company_with_it
     assert signed_by["companyRuc"] is None
 
 
-@pytest.mark.parametrize("tool", ["openssl", "openssl-binary", "cryptography-text-mode"])
+@pytest.mark.parametrize(
+    "tool",
+    [
+        "openssl",
+        "openssl-binary",
+        "openssl-text",
+        "openssl-text-attached",
+        "cryptography-text-mode",
+    ],
+)
 async def test_signatures_made_with_the_common_tools_defaults_are_accepted(
     api: Api, services: Services, environment: Environment, tool: str
 ) -> None:
@@ -198,6 +207,11 @@ async def test_signatures_made_with_the_common_tools_defaults_are_accepted(
     signature = {
         "openssl": lambda: signer.sign_with_openssl(text),
         "openssl-binary": lambda: signer.sign_with_openssl(text, extra_arguments=("-binary",)),
+        # -text puts a "Content-Type: text/plain" MIME header before the text it signs.
+        "openssl-text": lambda: signer.sign_with_openssl(text, extra_arguments=("-text",)),
+        "openssl-text-attached": lambda: signer.sign_with_openssl(
+            text, extra_arguments=("-text", "-nodetach")
+        ),
         "cryptography-text-mode": lambda: signer.sign(text, binary=False),
     }[tool]()
     result = await _sign(api, token, signer, signature)

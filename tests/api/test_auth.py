@@ -10,6 +10,8 @@ import redis.asyncio as aioredis
 from sqlalchemy import text
 
 from api.domain.errors import DomainError
+from api.domain.messages import wait_phrase
+from api.domain.vocabulary import Locale
 from api.persistence.sessions import hash_token
 from api.services import auth
 from api.services.container import Services, build_services
@@ -105,7 +107,7 @@ async def test_failed_sign_ins_are_throttled_per_account(api: Api, services: Ser
     errors = (await api.data(LOGIN, right))["login"]["errors"]
     assert errors[0]["code"] == "RATE_LIMITED"
     assert 0 < errors[0]["retryAfterSeconds"] <= 900
-    assert str(errors[0]["retryAfterSeconds"]) in errors[0]["message"]
+    assert wait_phrase(errors[0]["retryAfterSeconds"], Locale.ES) in errors[0]["message"]
 
 
 async def test_failed_sign_ins_are_throttled_per_client_address(

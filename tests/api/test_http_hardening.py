@@ -437,9 +437,9 @@ async def test_a_client_over_its_budget_gets_429_with_the_seconds_to_wait(
     assert 1 <= wait <= 60
     error = refused.json()["errors"][0]
     assert error["extensions"] == {"code": "RATE_LIMITED", "retryAfterSeconds": wait}
+    seconds = "1 segundo" if wait == 1 else f"{wait} segundos"
     assert error["message"] == (
-        f"Ha realizado demasiadas solicitudes en poco tiempo. Intente nuevamente en {wait} "
-        "segundos."
+        f"Ha realizado demasiadas solicitudes en poco tiempo. Intente nuevamente en {seconds}."
     )
     english = await counted_call(budgeted, "10.1.0.1", language="en")
     assert english.json()["errors"][0]["message"].startswith("Too many requests")

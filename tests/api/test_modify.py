@@ -625,31 +625,3 @@ async def test_when_mail_cannot_be_sent_no_usable_code_is_left(
 @pytest.mark.parametrize("purpose", [MODIFY_PURPOSE])
 def test_codes_are_kept_per_purpose(purpose: str, services: Services) -> None:
     assert services.keys.security_code(1, purpose).endswith(f"code:{purpose}:1")
-
-
-async def test_requesting_the_code_renews_the_reservation_for_as_long_as_the_code_lasts(
-    api: Api, services: Services, smtp: SmtpSink, environment: Environment
-) -> None:
-    operator, token = await signed_in(api, services)
-    assert operator.id is not None
-    new_address = "ana.nueva@correo.example"
-    checked = (await api.data(AVAILABILITY, {"e": new_address}, token=token))[
-        "checkEmailAvailability"
-    ]
-    assert checked["available"] is True
-    # Fourteen minutes later (the reservation's last minute), the user asks for the code.
-    client = aioredis.Redis.from_url(environment.redis_url)
-    try:
-        for key in (
-            services.keys.email_reservation(new_address),
-            services.keys.reserved_by(operator.id),
-        ):
-            await client.expire(key, 60)
-        await request_code(api, token, smtp, new_address)
-        for key in (
-            services.keys.email_reservation(new_address),
-            services.keys.reserved_by(operator.id),
-        ):
-            assert await client.ttl(key) > 890
-    finally:
-        await client.aclose()

@@ -249,11 +249,12 @@ def test_reminders_run_every_january_morning_on_ecuador_time(overlay: str) -> No
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_enforcement_runs_on_the_first_day_after_january_on_ecuador_time(overlay: str) -> None:
+def test_enforcement_runs_every_night_after_january_on_ecuador_time(overlay: str) -> None:
+    """From 1 February to the end of the year: a reactivated operator's grace can end any day."""
     cron = one(overlay, "CronJob", "ecuapass-enforce-annual-update")
     assert container(cron)["command"] == ["python", "-m", "api", "enforce-annual-update"]
     minute, hour, day, month, weekday = cron["spec"]["schedule"].split()
-    assert (day, month, weekday) == ("1", "2", "*")
+    assert (day, month, weekday) == ("*", "2-12", "*")
     assert hour.isdigit()
     assert minute.isdigit()
     assert cron["spec"]["timeZone"] == ECUADOR

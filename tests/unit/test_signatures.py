@@ -231,6 +231,102 @@ def test_crlf_canonical_form_ends_every_line_with_cr_lf() -> None:
     assert crlf_canonical("sin fin de línea".encode()) == "sin fin de línea".encode()
 
 
+# --- openssl cms -sign -text: a MIME header block, then the CRLF-canonical text ------------------
+
+TEXT_HEADER = b"Content-Type: text/plain\r\n\r\n"
+
+
+def _signature_of(data: bytes, *, attached: bool = False) -> str:
+    """A signature of exactly these bytes (no canonicalisation), detached or attached."""
+    signer = _signer()
+    options = [pkcs7.PKCS7Options.Binary]
+    if not attached:
+        options.append(pkcs7.PKCS7Options.DetachedSignature)
+    der = (
+        pkcs7.PKCS7SignatureBuilder()
+        .set_data(data)
+        .add_signer(signer.certificate, signer.private_key, hashes.SHA256())
+        .sign(serialization.Encoding.DER, options)
+    )
+    return _b64(der)
+
+
+@pytest.mark.parametrize("attached", [False, True], ids=["detached", "attached"])
+def test_signature_made_by_openssl_cms_sign_text_is_accepted(attached: bool) -> None:
+    extra = ("-text", "-nodetach") if attached else ("-text",)
+    signature = _signer().sign_with_openssl(TEXT, extra_arguments=extra)
+    content = cms.ContentInfo.load(base64.b64decode(signature))["content"]["encap_content_info"]
+    signed = content["content"].native
+    assert (signed is not None) is attached
+    if attached:
+        assert signed == TEXT_HEADER + crlf_canonical(TEXT.encode("utf-8"))
+    assert _verify(signature=signature).line_ends == "MIME_TEXT"
+
+
+def test_the_text_header_before_the_canonical_text_is_accepted_detached_or_attached() -> None:
+    signed = TEXT_HEADER + crlf_canonical(TEXT.encode("utf-8"))
+    for attached in (False, True):
+        assert _verify(signature=_signature_of(signed, attached=attached)).line_ends == "MIME_TEXT"
+
+
+def test_the_text_header_before_a_text_without_line_ends_is_accepted() -> None:
+    text = "CONVENIO DE USO DEL ECUAPASS"
+    signature = _signature_of(TEXT_HEADER + text.encode("utf-8"))
+    assert _verify(text=text, signature=signature).line_ends == "MIME_TEXT"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\n",
+        b"Content-Type: text/html\r\n\r\n",
+        b"content-type: text/plain\r\n\r\n",
+        b"Content-Type: text/plain\n\n",
+        b"Content-Type: text/plain\r\n",
+        b"Content-Type: text/plain\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
+        b"\r\n",
+        b"Content-Type: text/plain\r\n\r\nContent-Type: text/plain\r\n\r\n",
+    ],
+    ids=[
+        "with-charset",
+        "another-type",
+        "lower-case-name",
+        "lf-line-ends",
+        "no-blank-line",
+        "another-header-too",
+        "empty-header-block",
+        "header-twice",
+    ],
+)
+def test_any_other_header_block_before_the_text_is_refused(header: bytes) -> None:
+    canonical = crlf_canonical(TEXT.encode("utf-8"))
+    for attached in (False, True):
+        signature = _signature_of(header + canonical, attached=attached)
+        assert _refusal(signature=signature) == BAD_SIGNATURE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TEXT.encode("utf-8"),  # the text as served (LF line ends): openssl canonicalises it
+        crlf_canonical(TEXT.replace("PRIMERA", "SEGUNDA").encode("utf-8")),
+        crlf_canonical(TEXT.encode("utf-8")) + b"\r\n",
+        crlf_canonical(TEXT.encode("utf-8")) + b"x",
+        crlf_canonical(TEXT.encode("utf-8"))[:-2],
+    ],
+    ids=["not-canonical", "another-text", "trailing-line", "trailing-garbage", "truncated"],
+)
+def test_the_text_header_before_anything_but_the_canonical_text_is_refused(text: bytes) -> None:
+    for attached in (False, True):
+        signature = _signature_of(TEXT_HEADER + text, attached=attached)
+        assert _refusal(signature=signature) == BAD_SIGNATURE
+
+
+def test_a_signature_of_the_text_header_alone_signs_no_agreement() -> None:
+    for attached in (False, True):
+        assert _refusal(signature=_signature_of(TEXT_HEADER, attached=attached)) == BAD_SIGNATURE
+
+
 # --- BAD_SIGNATURE -------------------------------------------------------------------------------
 
 

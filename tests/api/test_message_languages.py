@@ -1,0 +1,244 @@
+"""Refusals of the partner-key and webhook mutations read in the caller's language, with the same
+field and code in both, and NOT_FOUND says what was not found."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from api.resolvers.node_ids import PARTNER_KEY_NODE, WEBHOOK_DELIVERY_NODE, WEBHOOK_NODE, node_id
+from api.services.container import Services
+from api.services.partner_keys import create_partner_key
+from tests.api.conftest import PASSWORD, STAFF_IDENTIFICATION, STAFF_USER_ID, Api, make_staff
+
+ENGLISH = {"Accept-Language": "en"}
+CREATE_KEY = """mutation($name: String!, $scopes: [String!]!) {
+  createPartnerKey(name: $name, scopes: $scopes) { key errors { field code message } }
+}"""
+REVOKE_KEY = "mutation($id: ID!) { revokePartnerKey(id: $id) { errors { field code message } } }"
+REGISTER = """mutation($input: RegisterWebhookInput!) {
+  registerWebhook(input: $input) { webhook { id } errors { field code message } }
+}"""
+PAUSE = "mutation($id: ID!) { pauseWebhook(id: $id) { errors { field code message } } }"
+DELETE = "mutation($id: ID!) { deleteWebhook(id: $id) { errors { field code message } } }"
+REDELIVER = """mutation($id: ID!) {
+  redeliverWebhookDelivery(id: $id) { errors { field code message } }
+}"""
+# Accepted by the test servers' settings (WEBHOOK_ALLOWED_INTERNAL_TARGETS), never called here.
+REACHABLE = "http://127.0.0.1:9/hooks"
+
+
+async def staff_token(api: Api, services: Services) -> str:
+    await make_staff(services)
+    return await api.login(STAFF_IDENTIFICATION, STAFF_USER_ID, PASSWORD)
+
+
+async def partner(services: Services) -> str:
+    issued = await create_partner_key(
+        services, name="Banco del Pacífico", scopes="webhooks", created_by=None
+    )
+    return issued.key
+
+
+def only_error(data: dict[str, Any], name: str) -> dict[str, Any]:
+    errors: list[dict[str, Any]] = data[name]["errors"]
+    assert len(errors) == 1, data
+    return errors[0]
+
+
+async def test_a_partner_name_refused_for_its_format_says_what_is_expected_in_each_language(
+    api: Api, services: Services
+) -> None:
+    staff = await staff_token(api, services)
+    arguments = {"name": "Banco <Pacífico>", "scopes": ["events:read"]}
+
+    spanish = only_error(await api.data(CREATE_KEY, arguments, token=staff), "createPartnerKey")
+    english = only_error(
+        await api.data(CREATE_KEY, arguments, token=staff, headers=ENGLISH), "createPartnerKey"
+    )
+
+    assert spanish == {
+        "field": "name",
+        "code": "INVALID_FORMAT",
+        "message": "El formato no es válido: de 2 a 100 letras, dígitos, espacios o . , & ( ) - _.",
+    }
+    assert english == {
+        "field": "name",
+        "code": "INVALID_FORMAT",
+        "message": "The format is not valid: 2 to 100 letters, digits, spaces or . , & ( ) - _.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "spanish", "english"),
+    [
+        (
+            "ftp://partner.example/hooks",
+            "El formato no es válido: una dirección absoluta que empiece por https://.",
+            "The format is not valid: an absolute address starting with https://.",
+        ),
+        (
+            "https://user:password@partner.example/hooks",
+            "El formato no es válido: una dirección sin usuario ni contraseña, como "
+            "https://servidor/ruta.",
+            "The format is not valid: an address without user name or password, such as "
+            "https://host/path.",
+        ),
+    ],
+)
+async def test_a_webhook_url_refused_for_its_format_says_what_is_expected_in_each_language(
+    api: Api, services: Services, url: str, spanish: str, english: str
+) -> None:
+    key = await partner(services)
+    arguments = {"input": {"url": url}}
+
+    in_spanish = only_error(await api.data(REGISTER, arguments, token=key), "registerWebhook")
+    in_english = only_error(
+        await api.data(REGISTER, arguments, token=key, headers=ENGLISH), "registerWebhook"
+    )
+
+    assert in_spanish == {"field": "url", "code": "INVALID_FORMAT", "message": spanish}
+    assert in_english == {"field": "url", "code": "INVALID_FORMAT", "message": english}
+
+
+async def test_a_webhook_document_with_variables_is_refused_with_the_reason_in_each_language(
+    api: Api, services: Services
+) -> None:
+    key = await partner(services)
+    document = "subscription($a: String) { operatorEvents { id } }"
+    arguments = {"input": {"url": REACHABLE, "subscription": document}}
+
+    in_spanish = only_error(await api.data(REGISTER, arguments, token=key), "registerWebhook")
+    in_english = only_error(
+        await api.data(REGISTER, arguments, token=key, headers=ENGLISH), "registerWebhook"
+    )
+
+    assert (in_spanish["field"], in_spanish["code"]) == ("subscription", "INVALID_DOCUMENT")
+    assert (in_english["field"], in_english["code"]) == ("subscription", "INVALID_DOCUMENT")
+    assert in_spanish["message"].endswith(
+        "esquema: declara variables (un webhook no recibe ninguna)."
+    )
+    assert in_english["message"].endswith(
+        "schema: it declares variables (a webhook receives none)."
+    )
+
+
+async def test_revoking_a_partner_key_that_is_not_there_says_no_active_key_was_found(
+    api: Api, services: Services
+) -> None:
+    staff = await staff_token(api, services)
+    unknown = {"id": node_id(PARTNER_KEY_NODE, 999_999)}
+
+    spanish = only_error(await api.data(REVOKE_KEY, unknown, token=staff), "revokePartnerKey")
+    english = only_error(
+        await api.data(REVOKE_KEY, unknown, token=staff, headers=ENGLISH), "revokePartnerKey"
+    )
+
+    assert spanish == {
+        "field": "id",
+        "code": "NOT_FOUND",
+        "message": "No se encontró ninguna clave de API vigente con ese identificador.",
+    }
+    assert english == {
+        "field": "id",
+        "code": "NOT_FOUND",
+        "message": "No active API key with that id was found.",
+    }
+
+
+async def test_another_keys_webhook_or_an_id_of_another_type_is_not_found_as_a_webhook(
+    api: Api, services: Services
+) -> None:
+    owner, other = await partner(services), await partner(services)
+    registered = await api.data(REGISTER, {"input": {"url": REACHABLE}}, token=owner)
+    webhook_id = registered["registerWebhook"]["webhook"]["id"]
+
+    for mutation, name, webhook in (
+        (PAUSE, "pauseWebhook", webhook_id),
+        (DELETE, "deleteWebhook", node_id(PARTNER_KEY_NODE, 1)),
+    ):
+        spanish = only_error(await api.data(mutation, {"id": webhook}, token=other), name)
+        english = only_error(
+            await api.data(mutation, {"id": webhook}, token=other, headers=ENGLISH), name
+        )
+        assert spanish == {
+            "field": "id",
+            "code": "NOT_FOUND",
+            "message": "No se encontró ningún webhook de esta clave con ese identificador.",
+        }
+        assert english == {
+            "field": "id",
+            "code": "NOT_FOUND",
+            "message": "No webhook of this key with that id was found.",
+        }
+
+
+async def test_redelivering_what_is_not_a_dead_letter_of_the_key_says_so(
+    api: Api, services: Services
+) -> None:
+    key = await partner(services)
+    unknown = {"id": node_id(WEBHOOK_DELIVERY_NODE, 999_999)}
+    of_another_type = {"id": node_id(WEBHOOK_NODE, 999_999)}
+
+    english = only_error(
+        await api.data(REDELIVER, unknown, token=key, headers=ENGLISH), "redeliverWebhookDelivery"
+    )
+    malformed = only_error(
+        await api.data(REDELIVER, of_another_type, token=key, headers=ENGLISH),
+        "redeliverWebhookDelivery",
+    )
+
+    assert english == {
+        "field": "id",
+        "code": "NOT_FOUND",
+        "message": "No dead letter of this key with that id was found.",
+    }
+    assert malformed == {
+        "field": "id",
+        "code": "NOT_FOUND",
+        "message": "No webhook delivery of this key with that id was found.",
+    }
+
+
+async def test_a_query_refused_by_a_permission_reads_in_the_callers_language(
+    api: Api, services: Services
+) -> None:
+    key = await partner(services)
+
+    spanish = await api.post("{ partnerKeys { id } }", token=key)
+    english = await api.post("{ partnerKeys { id } }", token=key, headers=ENGLISH)
+    anonymous = await api.post("{ webhooks { id } }", headers=ENGLISH)
+
+    assert [(e["extensions"]["code"], e["message"]) for e in spanish["errors"]] == [
+        ("FORBIDDEN", "No tiene permiso para realizar esta operación.")
+    ]
+    assert [(e["extensions"]["code"], e["message"]) for e in english["errors"]] == [
+        ("FORBIDDEN", "You are not allowed to perform this operation.")
+    ]
+    assert [(e["extensions"]["code"], e["message"]) for e in anonymous["errors"]] == [
+        ("UNAUTHENTICATED", "Sign in to perform this operation.")
+    ]
+
+
+async def test_a_string_literal_with_nul_is_refused_in_the_callers_language(api: Api) -> None:
+    # The escape is GraphQL's, inside the document: the JSON body itself holds no NUL.
+    query = '{ cities(provinceCode: "0\\u0000") { code } }'
+
+    spanish = await api.post(query)
+    english = await api.post(query, headers=ENGLISH)
+
+    assert spanish["errors"] == [
+        {
+            "message": "El formato no es válido: texto sin caracteres NUL ni sustitutos Unicode "
+            "sueltos.",
+            "extensions": {"code": "INVALID_FORMAT"},
+        }
+    ]
+    assert english["errors"] == [
+        {
+            "message": "The format is not valid: text without NUL characters or unpaired Unicode "
+            "surrogates.",
+            "extensions": {"code": "INVALID_FORMAT"},
+        }
+    ]

@@ -1,0 +1,99 @@
+"""The reads every request makes (the session's operator, `me`) go through one SQLAlchemy Core
+statement instead of the ORM (api/persistence/operator_records.py): they must answer exactly what
+the ORM's row answers, for every registration type, in one statement."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+import httpx
+import pytest
+
+from api.domain.vocabulary import RegistrationTypeCode as T
+from api.persistence.operator_records import OperatorRecord, operator_record
+from api.persistence.operators import OperatorRepository
+from api.services.container import Services
+from tests.api.conftest import STAFF_IDENTIFICATION, STAFF_USER_ID, Api, make_staff
+from tests.api.test_catalogs_api import (  # noqa: F401 (fixtures)
+    StatementCounter,
+    in_process,
+    post_in_process,
+    sql_statements,
+)
+from tests.api.test_companies import OPERATORS, register_all
+
+EVERY_FIELD = """id userId identification { type number } registrationType { code name } role
+name country { code name } province { code name } city { code name } address phone1 phone2
+mobileCarrier mobileNumber fax email senaeEmail
+company { ruc name legalRepresentativeName legalRepresentativeIdentification entityName
+          organizationName }
+status version createdAt updatedAt lastUpdateAt statusReason employeePermission
+agreementPending annualUpdate { year status missing dueBy completedAt }
+deregistrationRequest { id status }"""
+
+
+@pytest.mark.parametrize("registration_type", list(OPERATORS))
+async def test_me_read_for_the_session_answers_what_the_orm_row_answers(
+    api: Api, services: Services, registration_type: T
+) -> None:
+    """`me` reads the session's record; staff's `operator(userId)` reads the ORM row: the same
+    operator must come out the same, company and computed fields included."""
+    await register_all(services, registration_type)
+    await make_staff(services)
+    values = OPERATORS[registration_type]
+    token = await api.login(values["identification"], values["user_id"])
+    own = (await api.data(f"{{ me {{ {EVERY_FIELD} }} }}", token=token))["me"]
+    staff = await api.login(STAFF_IDENTIFICATION, STAFF_USER_ID)
+    query = f'{{ operator(userId: "{values["user_id"]}") {{ {EVERY_FIELD} }} }}'
+    seen_by_staff = (await api.data(query, token=staff))["operator"]
+    assert own == seen_by_staff
+    assert own["userId"] == values["user_id"]
+
+
+@pytest.mark.parametrize("registration_type", list(OPERATORS))
+async def test_the_record_carries_every_field_of_the_row_but_the_secrets(
+    services: Services, registration_type: T
+) -> None:
+    await register_all(services, registration_type)
+    user_id = OPERATORS[registration_type]["user_id"]
+    async with services.reading() as session:
+        row = await OperatorRepository(session).by_user_id(user_id)
+    assert row is not None
+    assert row.id is not None
+    async with services.connected() as connection:
+        record = await operator_record(connection, row.id)
+    assert isinstance(record, OperatorRecord)
+    for field in fields(OperatorRecord):
+        assert getattr(record, field.name) == getattr(row, field.name), field.name
+    assert not hasattr(record, "password_hash")
+    assert not hasattr(record, "totp_secret")
+
+
+async def test_an_unknown_operator_has_no_record(services: Services) -> None:
+    async with services.connected() as connection:
+        assert await operator_record(connection, 987_654) is None
+
+
+async def test_me_with_its_company_costs_one_statement(
+    in_process: httpx.AsyncClient,  # noqa: F811 (the fixture)
+    services: Services,
+    sql_statements: StatementCounter,  # noqa: F811 (the fixture)
+) -> None:
+    """The session's check and `me` share one read, and the company comes in the same
+    statement (a LEFT JOIN), not in a second one."""
+    await register_all(services, T.EMPLOYEE)
+    values: dict[str, Any] = OPERATORS[T.EMPLOYEE]
+    login = await post_in_process(
+        in_process,
+        f'mutation {{ login(identification: "{values["identification"]}", '
+        f'userId: "{values["user_id"]}", password: "Clave-Segura-2027") {{ token }} }}',
+    )
+    token = login["login"]["token"]
+    sql_statements.statements.clear()
+    data = await post_in_process(
+        in_process, "{ me { userId company { ruc name legalRepresentativeName } } }", token
+    )
+    assert data["me"]["company"]["name"] == "Importadora Andina S.A."
+    [statement] = sql_statements.statements
+    assert "FROM operators LEFT OUTER JOIN companies" in statement
