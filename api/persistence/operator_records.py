@@ -16,9 +16,8 @@ from typing import Final, TypeAlias
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from api.domain.companies import Company, TaxpayerStatus, company_for
-from api.domain.vocabulary import RegistrationTypeCode
-from api.persistence.tables import COMPANIES, OPERATORS, OperatorRow
+from api.domain.companies import Company
+from api.persistence.tables import COMPANIES, OPERATORS, OperatorRow, stored_company
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,13 +90,13 @@ async def operator_record(connection: AsyncConnection, operator_id: int) -> Oper
     ]
     ruc = values["company_ruc"]
     company = (
-        company_for(
-            registration_type=RegistrationTypeCode(values["registration_type"]),
+        stored_company(
+            registration_type=values["registration_type"],
             ruc=ruc,
             name=company_name,
             legal_representative_name=representative_name,
             legal_representative_identification=representative_identification,
-            taxpayer_status=TaxpayerStatus(taxpayer_status) if taxpayer_status else None,
+            taxpayer_status=taxpayer_status,
         )
         if ruc is not None
         else None

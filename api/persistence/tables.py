@@ -170,20 +170,38 @@ class OperatorRow(OperatorBase, table=True):
         if self.company_ruc is None:
             return None
         stored = self.company_row
-        return company_for(
-            registration_type=RegistrationTypeCode(self.registration_type),
+        return stored_company(
+            registration_type=self.registration_type,
             ruc=self.company_ruc,
             name=stored.name if stored else None,
             legal_representative_name=stored.legal_representative_name if stored else None,
             legal_representative_identification=(
                 stored.legal_representative_identification if stored else None
             ),
-            taxpayer_status=(
-                TaxpayerStatus(stored.taxpayer_status)
-                if stored and stored.taxpayer_status
-                else None
-            ),
+            taxpayer_status=stored.taxpayer_status if stored else None,
         )
+
+
+def stored_company(
+    *,
+    registration_type: str,
+    ruc: str,
+    name: str | None,
+    legal_representative_name: str | None,
+    legal_representative_identification: str | None,
+    taxpayer_status: str | None,
+) -> Company:
+    """The company as the `companies` row stores it, as an operator of `registration_type` sees
+    it: from the ORM row (`OperatorRow.company`) or the Core read (api/persistence/
+    operator_records.py)."""
+    return company_for(
+        registration_type=RegistrationTypeCode(registration_type),
+        ruc=ruc,
+        name=name,
+        legal_representative_name=legal_representative_name,
+        legal_representative_identification=legal_representative_identification,
+        taxpayer_status=TaxpayerStatus(taxpayer_status) if taxpayer_status else None,
+    )
 
 
 class AuditEntryRow(SQLModel, table=True):

@@ -30,7 +30,7 @@ from api.domain.sri_registry import (
 )
 from api.persistence.companies import CompanyRepository
 from api.persistence.operators import SYSTEM
-from api.persistence.tables import CompanyRow
+from api.persistence.tables import COMPANIES, CompanyRow
 from api.services.companies import record_company_changes
 from api.services.container import Services
 
@@ -214,7 +214,7 @@ async def _write_batch(services: Services, batch: list[_Read], report: ImportRep
         dialect = session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         statement = insert(CompanyRow)
-        table = CompanyRow.__table__.c  # type: ignore[attr-defined]
+        table = COMPANIES.c
         # A row without the legal representative keeps the stored one (the open data has none);
         # likewise the taxpayer state, which a two-column file does not carry.
         upsert = statement.on_conflict_do_update(
