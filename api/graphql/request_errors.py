@@ -58,18 +58,17 @@ class RequestErrorCodes(SchemaExtension):
             ]:
                 with_code(error, PARSE_FAILED)
             return
-        refused = execution.pre_execution_errors
-        if refused:
-            # Parse and validation errors are coded already: what is left was refused after
-            # validation, the variables that did not fit their types.
-            for error in refused:
+        # Parse and validation errors are coded already: what is left without a path was
+        # refused after validation, the variables that did not fit their types. An error with a
+        # path is a field's: Strawberry copies execution errors into `pre_execution_errors`
+        # too, and coding those would hide a resolver's unexpected exception from the masking
+        # (api/graphql/masking.py), which lets through only what carries a code.
+        refused = execution.pre_execution_errors or (
+            result.errors if isinstance(result, ExecutionResult) else None
+        )
+        for error in refused or ():
+            if error.path is None:
                 with_code(error, BAD_USER_INPUT)
-            return
-        if isinstance(result, ExecutionResult) and result.errors and result.data is None:
-            # No field ran: graphql-core refused the variables (a field's error has a path).
-            for error in result.errors:
-                if error.path is None:
-                    with_code(error, BAD_USER_INPUT)
 
 
 def http_subscription_refusal(execution: ExecutionContext) -> ExecutionResult | None:
