@@ -30,7 +30,7 @@ from api.observability.middleware import RequestObserver
 from api.observability.tracing import configure_tracing
 from api.persistence.db import ping as ping_database
 from api.persistence.migrate import upgrade_to_head
-from api.persistence.rate_limits import RateLimiter
+from api.persistence.request_budget import RequestBudgetCounter
 from api.resolvers.webhook_payloads import render as render_webhook_payload
 from api.security_headers import SecurityHeaders
 from api.services.container import build_services
@@ -94,7 +94,9 @@ CORS_REQUEST_HEADERS: Final = [
 ]
 
 
-def middleware(settings: Settings, routes: Sequence[str], limiter: RateLimiter) -> list[Middleware]:
+def middleware(
+    settings: Settings, routes: Sequence[str], budget: RequestBudgetCounter | None
+) -> list[Middleware]:
     stack = [
         Middleware(SecurityHeaders, hsts_max_age_seconds=settings.hsts_max_age_seconds),
         Middleware(RequestObserver, routes=routes, trusted_proxies=settings.trusted_proxies),
@@ -119,12 +121,11 @@ def middleware(settings: Settings, routes: Sequence[str], limiter: RateLimiter) 
             timeout_seconds=settings.request_body_timeout_seconds,
         )
     )
-    if settings.request_budget_per_minute:
+    if budget is not None:
         stack.append(
             Middleware(
                 RequestBudget,
-                limiter=limiter,
-                per_minute=settings.request_budget_per_minute,
+                counter=budget,
                 routes=[GRAPHQL_PATH],
                 trusted_proxies=settings.trusted_proxies,
             )
@@ -212,6 +213,6 @@ def create_app(settings: Settings) -> Starlette:
         )
     return Starlette(
         routes=routes,
-        middleware=middleware(settings, [route.path for route in routes], services.rate_limiter),
+        middleware=middleware(settings, [route.path for route in routes], services.request_budget),
         lifespan=lifespan,
     )

@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.domain.errors import ErrorCode, FieldError
 from api.domain.messages import error_message, parse_locale
 from api.observability.metrics import HTTP_REQUESTS_REFUSED
-from api.persistence.rate_limits import Limit, RateLimiter
+from api.persistence.request_budget import RequestBudgetCounter
 from api.settings import ProxyNetwork
 
 log = logging.getLogger("api.http")
@@ -167,15 +167,8 @@ class BodySizeLimit:
         await send_refusal(send, 413, too_large_body(self.max_bytes))
 
 
-BUDGET_WINDOW_SECONDS: Final = 60
 # Closing a WebSocket before accepting it answers the handshake with 403; 1008 is "policy".
 WEBSOCKET_POLICY_VIOLATION: Final = 1008
-
-
-def request_budget(per_minute: int) -> Limit:
-    """The budget of requests per client address and minute: HTTP requests and WebSocket
-    connections (here) and every operation sent over a WebSocket (api/resolvers) spend it."""
-    return Limit("budget", max_events=per_minute, window_seconds=BUDGET_WINDOW_SECONDS)
 
 
 class RequestBudget:
@@ -185,14 +178,12 @@ class RequestBudget:
         self,
         app: ASGIApp,
         *,
-        limiter: RateLimiter,
-        per_minute: int,
+        counter: RequestBudgetCounter,
         routes: Sequence[str],
         trusted_proxies: Sequence[ProxyNetwork],
     ) -> None:
         self.app = app
-        self.limiter = limiter
-        self.limit = request_budget(per_minute)
+        self.counter = counter
         self.routes = frozenset(routes)
         self.trusted_proxies = tuple(trusted_proxies)
 
@@ -207,12 +198,12 @@ class RequestBudget:
             return
         client = scope_client_address(scope, self.trusted_proxies)
         try:
-            state = await self.limiter.hit(self.limit, client)
+            state = await self.counter.hit(client)
         except (redis.exceptions.RedisError, OSError) as error:
             log.warning("request budget not counted: %s", type(error).__name__)
             await self.app(scope, receive, send)
             return
-        if not state.exceeded(self.limit):
+        if not state.exceeded(self.counter.limit):
             await self.app(scope, receive, send)
             return
         HTTP_REQUESTS_REFUSED.labels(reason="over_budget").inc()

@@ -16,7 +16,6 @@ from starlette.websockets import WebSocket
 
 from api.domain.errors import ErrorCode, FieldError
 from api.domain.messages import error_message
-from api.http_guards import request_budget
 from api.resolvers.context import Context
 from api.resolvers.errors import UNAVAILABLE
 from api.services.auth import still_signed_in
@@ -41,12 +40,11 @@ async def websocket_refusal(execution: ExecutionContext) -> ExecutionResult | No
     if not (isinstance(context, Context) and isinstance(context.request, WebSocket)):
         return None
     services = context.services
-    per_minute = services.settings.request_budget_per_minute
+    budget = services.request_budget
     try:
-        if per_minute:
-            limit = request_budget(per_minute)
-            state = await services.rate_limiter.hit(limit, context.client_address)
-            if state.exceeded(limit):
+        if budget is not None:
+            state = await budget.hit(context.client_address)
+            if state.exceeded(budget.limit):
                 return _refused(context, ErrorCode.RATE_LIMITED, retry_after=state.retry_after)
         if context.session is not None and not await still_signed_in(services, context.session):
             context.sign_in(None)

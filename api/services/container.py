@@ -24,6 +24,7 @@ from api.persistence.db import (
 )
 from api.persistence.rate_limits import Limit, RateLimiter
 from api.persistence.redis_store import Keys, Redis, SentinelTarget, close_redis, create_redis
+from api.persistence.request_budget import RequestBudgetCounter, request_budget
 from api.persistence.reservations import EmailReservationStore
 from api.persistence.sessions import SessionStore
 from api.settings import Settings
@@ -46,6 +47,8 @@ class Services:
     mailer: Mailer
     catalogs: Catalogs
     clock: Clock
+    # None when REQUEST_BUDGET_PER_MINUTE is 0.
+    request_budget: RequestBudgetCounter | None
     # Set after each commit so that this process's relay publishes at once.
     outbox_written: asyncio.Event = field(default_factory=asyncio.Event)
     # Set after a commit that queued notices, so that this process's worker sends them at once
@@ -79,6 +82,8 @@ class Services:
             raise DomainError.single(field, ErrorCode.RATE_LIMITED, retry_after=state.retry_after)
 
     async def close(self) -> None:
+        if self.request_budget is not None:
+            await self.request_budget.close()
         await close_redis(self.redis)
         if self.blocking_redis is not self.redis:
             await close_redis(self.blocking_redis)
@@ -137,4 +142,9 @@ def build_services(settings: Settings) -> Services:
         mailer=build_mailer(settings),
         catalogs=load_catalogs(),
         clock=clock_for(settings.clock_fixed),
+        request_budget=(
+            RequestBudgetCounter(redis, keys, request_budget(settings.request_budget_per_minute))
+            if settings.request_budget_per_minute
+            else None
+        ),
     )
