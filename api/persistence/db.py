@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import time
 import uuid
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import event, text
+from sqlalchemy import event, exc, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 SessionFactory = async_sessionmaker[AsyncSession]
 WRITE_ISOLATION = "READ COMMITTED"
+# A connection given back to the pool less than this long ago is handed out again without a
+# ping (HikariCP's `aliveBypassWindowMs`, whose default is 500 ms): see `ping_rested_connections`.
+PING_AFTER_REST_SECONDS: Final = 1.0
 
 
 def create_engine(
@@ -34,9 +38,8 @@ def create_engine(
         database_url,
         # Error messages never carry the values of a statement (a password hash, a person's data).
         hide_parameters=True,
-        # Connections rest in autocommit, so the pool's pre-ping is one round trip (`;`): in
-        # transactional mode the asyncpg dialect wraps it in BEGIN … ROLLBACK, three round trips
-        # before every checkout. Writes ask for READ COMMITTED (create_session_factory). Behind
+        # Connections rest in autocommit, so a ping (`ping_rested_connections`) is one round trip
+        # (`;`): in transactional mode the asyncpg dialect wraps it in BEGIN … ROLLBACK, three. Writes ask for READ COMMITTED (create_session_factory). Behind
         # PgBouncer every statement must run inside a transaction: the dialect prepares, then
         # executes, and between two transactions PgBouncer may hand the next message to another
         # server connection, where that statement does not exist.
@@ -46,12 +49,42 @@ def create_engine(
         # every few requests.
         pool_size=pool_size,
         max_overflow=0,
-        pool_pre_ping=True,
         pool_timeout=5,
         connect_args=_pgbouncer_arguments() if behind_pgbouncer else _direct_arguments(),
     )
     event.listen(engine.sync_engine, "handle_error", _refusal_as_unavailable)
+    ping_rested_connections(engine)
     return engine
+
+
+def ping_rested_connections(engine: AsyncEngine) -> None:
+    """Pings a connection before handing it out only when it rested in the pool for
+    `PING_AFTER_REST_SECONDS` or more.
+
+    The pool's `pre_ping` pings at every checkout: a round trip to PostgreSQL before every
+    request's first statement, under load a tenth of `me`'s time (docs/performance.md), to
+    learn what the statement before it, a few milliseconds earlier, already showed. A server
+    that restarted or dropped the connection since is found here for a connection that rested;
+    one that fails a statement during its use is invalidated by SQLAlchemy with the rest of the
+    pool, which then reconnects. SQLAlchemy's documented recipe: a `checkout` listener raising
+    `DisconnectionError` makes the pool replace the connection and try again.
+    """
+
+    def fresh(_dbapi_connection: Any, record: Any) -> None:
+        record.info["rested_since"] = time.monotonic()
+
+    def ping_if_rested(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        rested_since = record.info.get("rested_since", 0.0)
+        if time.monotonic() - rested_since < PING_AFTER_REST_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise exc.DisconnectionError("the pooled connection no longer answers") from error
+
+    event.listen(engine.sync_engine, "connect", fresh)
+    event.listen(engine.sync_engine, "checkin", fresh)
+    event.listen(engine.sync_engine, "checkout", ping_if_rested)
 
 
 def _direct_arguments() -> dict[str, Any]:

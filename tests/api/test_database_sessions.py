@@ -1,5 +1,5 @@
 """How reads and writes use PostgreSQL connections: writes in one READ COMMITTED transaction,
-reads in autocommit, and a connection taken from the pool checked with one round trip."""
+reads in autocommit, and a connection that rested in the pool checked with one round trip."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import api.persistence.db
 from api.persistence.db import create_engine, create_read_session_factory, create_session_factory
 from tests.api.conftest import Environment
 
@@ -47,9 +48,10 @@ async def test_a_read_session_runs_each_statement_on_its_own(engine: AsyncEngine
     assert first < second, "autocommit: each statement is its own transaction"
 
 
-async def test_a_connection_from_the_pool_is_checked_with_one_statement_even_after_a_write(
-    engine: AsyncEngine,
+async def test_a_rested_connection_from_the_pool_is_checked_with_one_statement_after_a_write(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(api.persistence.db, "PING_AFTER_REST_SECONDS", 0.05)
     statements: list[str] = []
     async with create_read_session_factory(engine)() as session:
         connection = await session.connection()
@@ -58,10 +60,11 @@ async def test_a_connection_from_the_pool_is_checked_with_one_statement_even_aft
     async with create_session_factory(engine)() as session, session.begin():
         await scalar(session, "SELECT 1")
     statements.clear()
+    await asyncio.sleep(0.1)
 
     async with create_read_session_factory(engine)() as session:
         assert await scalar(session, "SELECT 2") == 2
 
-    # The pre-ping alone, with no BEGIN/ROLLBACK around it (the read itself runs as a prepared
+    # The ping alone, with no BEGIN/ROLLBACK around it (the read itself runs as a prepared
     # statement, which the query logger does not list).
     assert statements == [";"]
