@@ -39,10 +39,11 @@ def create_engine(
         # Error messages never carry the values of a statement (a password hash, a person's data).
         hide_parameters=True,
         # Connections rest in autocommit, so a ping (`ping_rested_connections`) is one round trip
-        # (`;`): in transactional mode the asyncpg dialect wraps it in BEGIN … ROLLBACK, three. Writes ask for READ COMMITTED (create_session_factory). Behind
-        # PgBouncer every statement must run inside a transaction: the dialect prepares, then
-        # executes, and between two transactions PgBouncer may hand the next message to another
-        # server connection, where that statement does not exist.
+        # (`;`): in transactional mode the asyncpg dialect wraps it in BEGIN … ROLLBACK, three.
+        # Writes ask for READ COMMITTED (create_session_factory). Behind PgBouncer every
+        # statement must run inside a transaction: the dialect prepares, then executes, and
+        # between two transactions PgBouncer may hand the next message to another server
+        # connection, where that statement does not exist.
         isolation_level="READ COMMITTED" if behind_pgbouncer else "AUTOCOMMIT",
         # A fixed size, no overflow: overflow connections are closed as soon as they are given
         # back, so a load hovering around the pool size opened and closed a PostgreSQL backend
