@@ -13,8 +13,8 @@ with a deployment. Three caches follow from that:
 - **Answers.** Executing `countries` costs graphql-core some 500 field resolutions for an
   answer that never changes: each process keeps the answers of public queries, by query text,
   operation name, variables and language, and serves them without executing them again (the
-  extension gives Strawberry the result in `on_execute`, as Strawberry's documentation shows
-  for caching). So a catalog field may depend on its arguments and the caller's language only,
+  request pipeline gives Strawberry the result in `on_execute`, as Strawberry's documentation
+  shows for caching; api/graphql/pipeline.py). So a catalog field may depend on its arguments and the caller's language only,
   never on who the caller is. Bounded (`ANSWER_CACHE_SIZE`, oldest dropped first); only answers
   without errors are kept. Every process computes the same answers: nothing is shared.
 - **Documents.** Parsing and validating a query cost about as much as executing a small one, and
@@ -22,16 +22,13 @@ with a deployment. Three caches follow from that:
   `QUERY_CACHE_SIZE` distinct texts are kept (Strawberry's ParserCache), and so are their
   validation results (Strawberry's ValidationCache).
 
-The schema takes these extensions as classes or factories (`SCHEMA_EXTENSIONS`): one instance
-per operation, no state in an instance across requests.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 from graphql import (
     ExecutionResult,
@@ -45,9 +42,11 @@ from strawberry.types import get_object_definition
 
 from api.domain.vocabulary import Locale
 from api.graphql.documents import selected_operation
-from api.observability.graphql import OperationMetrics
 from api.resolvers.context import Context
 from api.schema.catalog_queries import CatalogQueries
+
+if TYPE_CHECKING:
+    from strawberry.types import ExecutionContext
 
 PUBLIC_MAX_AGE_SECONDS: Final = 3600
 PUBLIC_CACHE_CONTROL: Final = f"public, max-age={PUBLIC_MAX_AGE_SECONDS}"
@@ -103,86 +102,68 @@ def _canonical(variables: dict[str, Any] | None) -> str | None:
     return json.dumps(variables, sort_keys=True, default=str) if variables else None
 
 
-class PublicCatalogCaching(SchemaExtension):
-    """Serves public queries from `ANSWERS`, and marks HTTP answers public (catalog-only GET
-    queries) or `no-store` (everything else)."""
-
-    def on_execute(self) -> Iterator[None]:
-        execution = self.execution_context
-        if execution.result is not None:
-            yield  # an earlier extension refused the operation: that answer stands
-            return
-        key = self._answer_key()
-        cached = ANSWERS.get(key) if key is not None else None
-        if cached is not None:
-            # Strawberry executes only when no extension has given the result yet.
-            execution.result = cached
-        yield
-        result = execution.result
-        if (
-            key is not None
-            and cached is None
-            and isinstance(result, ExecutionResult)
-            and not result.errors
-            and result.data is not None
-        ):
-            ANSWERS.remember(key, result)
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        context = self.execution_context.context
-        if not isinstance(context, Context) or not isinstance(context.response, Response):
-            return  # over WebSocket there are no HTTP headers to set
-        headers = context.response.headers
-        public = self._is_public_answer()
-        request = context.request
-        if public and isinstance(request, Request) and request.method == "GET":
-            if "cache-control" not in headers:
-                headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
-                headers["Vary"] = VARY
-        else:
-            # A POST answer is not for HTTP caches, even a public one.
-            headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
-
-    def _is_public_query(self) -> bool:
-        """Whether the operation is a query that selects public root fields only."""
-        execution = self.execution_context
-        document = execution.graphql_document
-        if document is None:
-            return False
-        operation, fields = selected_operation(document, execution.operation_name)
-        if operation is None or operation.operation is not OperationType.QUERY:
-            return False
-        return fields <= public_root_fields(execution.schema.config.name_converter)
-
-    def _answer_key(self) -> AnswerKey | None:
-        execution = self.execution_context
-        context = execution.context
-        if not isinstance(context, Context) or execution.query is None:
-            return None
-        if not self._is_public_query():
-            return None
-        return (
-            execution.query,
-            execution.operation_name,
-            _canonical(execution.variables),
-            context.locale,
-        )
-
-    def _is_public_answer(self) -> bool:
-        """An answer every caller in the same language gets: a public query that went through."""
-        execution = self.execution_context
-        if execution.pre_execution_errors or execution.result is None:
-            return False
-        return self._is_public_query()
+def is_public_query(execution: ExecutionContext) -> bool:
+    """Whether the operation is a query that selects public root fields only."""
+    document = execution.graphql_document
+    if document is None:
+        return False
+    operation, fields = selected_operation(document, execution.operation_name)
+    if operation is None or operation.operation is not OperationType.QUERY:
+        return False
+    return fields <= public_root_fields(execution.schema.config.name_converter)
 
 
-SCHEMA_EXTENSIONS: Final[tuple[type[SchemaExtension] | Callable[[], SchemaExtension], ...]] = (
-    PublicCatalogCaching,
-    # Factories, not instances: an instance would be shared by every request. The caches
-    # themselves live at module level (Strawberry's is keyed by size).
-    lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
-    lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
-    # Counts and times each operation for /metrics (api/observability/graphql.py).
-    OperationMetrics,
-)
+def answer_key(execution: ExecutionContext) -> AnswerKey | None:
+    """Where the answer of a public query is kept; None for any other operation."""
+    context = execution.context
+    if not isinstance(context, Context) or execution.query is None:
+        return None
+    if not is_public_query(execution):
+        return None
+    return (
+        execution.query,
+        execution.operation_name,
+        _canonical(execution.variables),
+        context.locale,
+    )
+
+
+def keep_answer(key: AnswerKey, result: object) -> None:
+    """Keeps a public query's answer, when it went through without errors."""
+    if isinstance(result, ExecutionResult) and not result.errors and result.data is not None:
+        ANSWERS.remember(key, result)
+
+
+def _is_public_answer(execution: ExecutionContext) -> bool:
+    """An answer every caller in the same language gets: a public query that went through."""
+    if execution.pre_execution_errors or execution.result is None:
+        return False
+    return is_public_query(execution)
+
+
+def set_cache_headers(execution: ExecutionContext) -> None:
+    """Marks an HTTP answer public (a GET of public queries only) or `no-store` (everything
+    else); over WebSocket there are no HTTP headers to set."""
+    context = execution.context
+    if not isinstance(context, Context) or not isinstance(context.response, Response):
+        return
+    headers = context.response.headers
+    request = context.request
+    if _is_public_answer(execution) and isinstance(request, Request) and request.method == "GET":
+        if "cache-control" not in headers:
+            headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
+            headers["Vary"] = VARY
+    else:
+        # A POST answer is not for HTTP caches, even a public one.
+        headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+
+
+def parser_cache() -> SchemaExtension:
+    """Strawberry's parser cache, a new instance for each operation (an instance would be shared
+    by every request); the cache itself lives at module level, keyed by its size."""
+    return ParserCache(maxsize=QUERY_CACHE_SIZE)
+
+
+def validation_cache() -> SchemaExtension:
+    """Strawberry's validation cache, as `parser_cache`."""
+    return ValidationCache(maxsize=QUERY_CACHE_SIZE)

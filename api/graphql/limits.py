@@ -1,13 +1,9 @@
-"""Cheap refusals before any resolver runs: depth, aliases, tokens, mutations per request; and, in
-production, no introspection and masked unexpected errors (UserErrors and coded errors still
-reach the client).
-
-Extensions are passed as classes or factories so that no instance is shared between requests.
-"""
+"""Cheap refusals before any resolver runs: depth, aliases, tokens, mutations per request, text
+that is not text; in production also introspection. api/graphql/pipeline.py applies them to
+every operation."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Final
 
 from graphql import (
@@ -19,19 +15,13 @@ from graphql import (
     OperationType,
     ValidationRule,
 )
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
 from api.domain.errors import ErrorCode, FieldError
 from api.domain.messages import Detail, error_message
 from api.domain.text_safety import contains_unsafe_text
 from api.domain.vocabulary import Locale
 from api.graphql.documents import document_facts
-from api.graphql.masking import DependencyErrors, ProductionErrors
 
 if TYPE_CHECKING:
     from strawberry.types import ExecutionContext
@@ -81,9 +71,6 @@ def unsafe_text_refusal(execution: ExecutionContext) -> ExecutionResult | None:
     )
 
 
-Extension = type[SchemaExtension] | Callable[[], SchemaExtension]
-
-
 # Strawberry's limiters build a new rule class per instance; built once here, the same classes
 # serve every request, so the validation cache (keyed by document and rules) keeps hitting.
 VALIDATION_RULES: Final[tuple[type[ASTValidationRule], ...]] = (
@@ -96,28 +83,10 @@ VALIDATION_RULES: Final[tuple[type[ASTValidationRule], ...]] = (
 PRODUCTION_RULES: Final = (*VALIDATION_RULES, NoSchemaIntrospectionCustomRule)
 
 
-class QueryLimits(MaxTokensLimiter):
-    """Strawberry's token limit and, in the same hook, the validation rules built once (depth,
-    aliases, mutations per request; in production, no introspection): one extension where
-    `MaxTokensLimiter` and `AddValidationRules` would be two, and Strawberry asks every
-    extension for each of its hooks on every request."""
-
-    rules: tuple[type[ASTValidationRule], ...] = VALIDATION_RULES
-
-    def __init__(self) -> None:
-        super().__init__(max_token_count=MAX_TOKENS)
-
-    def on_operation(self) -> Iterator[None]:
-        execution = self.execution_context
-        execution.validation_rules = (*execution.validation_rules, *self.rules)
-        yield from super().on_operation()
-
-
-class ProductionQueryLimits(QueryLimits):
-    rules = PRODUCTION_RULES
-
-
-def limit_extensions(*, production: bool) -> tuple[Extension, ...]:
-    if production:
-        return (ProductionQueryLimits, ProductionErrors)
-    return (QueryLimits, DependencyErrors)
+def add_query_limits(execution: ExecutionContext, *, production: bool) -> None:
+    """The token limit of the parser (as Strawberry's `MaxTokensLimiter` sets it) and the
+    validation rules built once (depth, aliases, mutations per request; in production, no
+    introspection)."""
+    execution.parse_options["max_tokens"] = MAX_TOKENS
+    rules = PRODUCTION_RULES if production else VALIDATION_RULES
+    execution.validation_rules = (*execution.validation_rules, *rules)

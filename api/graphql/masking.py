@@ -3,23 +3,25 @@ clean SERVICE_UNAVAILABLE instead of the exception's text, a permission's refusa
 caller's language, and production also hides every unexpected error (`UserError`s and coded
 errors still reach the client).
 
-A schema extension of its own rather than Strawberry's `MaskErrors`: a dependency failure gets
-its own code and a message in the caller's language, which `MaskErrors` (one fixed message, no
-code) cannot give. It rewrites the errors of the operation's finished result."""
+Our own step of the request pipeline (api/graphql/pipeline.py) rather than Strawberry's
+`MaskErrors`: a dependency failure gets its own code and a message in the caller's language,
+which `MaskErrors` (one fixed message, no code) cannot give. It rewrites the errors of the
+operation's finished result."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from graphql import ExecutionResult, GraphQLError
 
 from api.domain.errors import ErrorCode, FieldError
 from api.domain.messages import error_message
 from api.domain.vocabulary import Locale
-from api.graphql.request_errors import RequestErrorCodes
 from api.resolvers.errors import UNAVAILABLE, PermissionRefusal
+
+if TYPE_CHECKING:
+    from strawberry.types import ExecutionContext
 
 log = logging.getLogger("api.resolvers")
 
@@ -60,31 +62,24 @@ def masked(error: GraphQLError) -> GraphQLError:
     return GraphQLError(message=UNEXPECTED_MESSAGE, nodes=error.nodes, path=error.path)
 
 
-class DependencyErrors(RequestErrorCodes):
-    """See the module; unexpected errors keep their text (development). The request-level codes
-    (`RequestErrorCodes`) are given first, in the same hooks: a coded error is never masked."""
-
-    mask_unexpected: bool = False
-
-    def on_operation(self) -> Iterator[None]:
-        yield from super().on_operation()
-        result = self.execution_context.result
-        if not isinstance(result, ExecutionResult) or not result.errors:
-            return
-        locale = getattr(self.execution_context.context, "locale", Locale.ES)
-        result.errors = [self.visible(error, locale) for error in result.errors]
-
-    def visible(self, error: GraphQLError, locale: Locale) -> GraphQLError:
-        if isinstance(error.original_error, UNAVAILABLE):
-            return unavailable(error, locale)
-        if isinstance(error.original_error, PermissionRefusal):
-            return in_callers_language(error, locale)
-        if self.mask_unexpected and is_unexpected(error):
-            return masked(error)
-        return error
+def show_errors(execution: ExecutionContext, *, mask_unexpected: bool) -> None:
+    """Rewrites the errors of the operation's finished result as the client may see them (see
+    the module); `mask_unexpected` in production. Runs after the request-level codes are given
+    (api/graphql/request_errors.py): a coded error is never masked."""
+    result = execution.result
+    if not isinstance(result, ExecutionResult) or not result.errors:
+        return
+    locale = getattr(execution.context, "locale", Locale.ES)
+    result.errors = [
+        visible(error, locale, mask_unexpected=mask_unexpected) for error in result.errors
+    ]
 
 
-class ProductionErrors(DependencyErrors):
-    """Dependency failures as above, and every unexpected error masked."""
-
-    mask_unexpected = True
+def visible(error: GraphQLError, locale: Locale, *, mask_unexpected: bool) -> GraphQLError:
+    if isinstance(error.original_error, UNAVAILABLE):
+        return unavailable(error, locale)
+    if isinstance(error.original_error, PermissionRefusal):
+        return in_callers_language(error, locale)
+    if mask_unexpected and is_unexpected(error):
+        return masked(error)
+    return error

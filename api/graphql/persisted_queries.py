@@ -21,16 +21,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 from api.domain.errors import DomainError, ErrorCode
 from api.domain.vocabulary import Locale
 from api.graphql.caching import BoundedCache
 from api.resolvers.errors import as_graphql_error
+
+if TYPE_CHECKING:
+    from strawberry.types import ExecutionContext
 
 KEPT_QUERIES: Final = 512
 KEPT_QUERY_MAX_BYTES: Final = 32 * 1024
@@ -41,31 +42,29 @@ KEPT: Final = BoundedCache[str, str](KEPT_QUERIES)
 """Query texts by the hex SHA-256 of their UTF-8 bytes."""
 
 
-class PersistedQueries(SchemaExtension):
+def use_persisted_query(execution: ExecutionContext) -> None:
     """Puts the kept text of a hash in place of a missing query, and keeps the texts sent with
-    their hash. First of the schema's extensions: it runs before anything reads the query."""
-
-    def on_operation(self) -> Iterator[None]:
-        execution = self.execution_context
-        extensions = execution.operation_extensions or {}
-        persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
-        if persisted is not None:
-            locale = getattr(execution.context, "locale", Locale.ES)
-            sha256 = requested_hash(persisted)
-            if sha256 is None:
-                raise _refusal(ErrorCode.PERSISTED_QUERY_INVALID, locale)
-            if execution.query:
-                text = execution.query.encode("utf-8")
-                if hashlib.sha256(text).hexdigest() != sha256:
-                    raise _refusal(ErrorCode.PERSISTED_QUERY_INVALID, locale)
-                if len(text) <= KEPT_QUERY_MAX_BYTES:
-                    KEPT.remember(sha256, execution.query)
-            else:
-                kept = KEPT.get(sha256)
-                if kept is None:
-                    raise _not_found(locale)
-                execution.query = kept
-        yield
+    their hash; raises the protocol's refusals. The first step of every operation
+    (api/graphql/pipeline.py): it runs before anything reads the query."""
+    extensions = execution.operation_extensions or {}
+    persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
+    if persisted is None:
+        return
+    locale = getattr(execution.context, "locale", Locale.ES)
+    sha256 = requested_hash(persisted)
+    if sha256 is None:
+        raise _refusal(ErrorCode.PERSISTED_QUERY_INVALID, locale)
+    if execution.query:
+        text = execution.query.encode("utf-8")
+        if hashlib.sha256(text).hexdigest() != sha256:
+            raise _refusal(ErrorCode.PERSISTED_QUERY_INVALID, locale)
+        if len(text) <= KEPT_QUERY_MAX_BYTES:
+            KEPT.remember(sha256, execution.query)
+        return
+    kept = KEPT.get(sha256)
+    if kept is None:
+        raise _not_found(locale)
+    execution.query = kept
 
 
 def _refusal(code: ErrorCode, locale: Locale) -> GraphQLError:

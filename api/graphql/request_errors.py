@@ -6,13 +6,11 @@ BAD_USER_INPUT. They are the client's mistakes, so they keep their message in pr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
 from graphql import ExecutionResult, GraphQLError, OperationType
 from starlette.requests import Request
 from starlette.responses import Response
-from strawberry.extensions import SchemaExtension
 
 from api.domain.errors import ErrorCode, FieldError
 from api.domain.messages import error_message
@@ -31,44 +29,40 @@ def with_code(error: GraphQLError, code: str) -> None:
         error.extensions = {**(error.extensions or {}), "code": code}
 
 
-class RequestErrorCodes(SchemaExtension):
-    """See the module. The error masking extends it (api/graphql/masking.py): the codes are
-    given before masking decides what is unexpected."""
+def code_validation_errors(execution: ExecutionContext) -> None:
+    """Right after validation: what it refused is GRAPHQL_VALIDATION_FAILED."""
+    for error in execution.pre_execution_errors or ():
+        with_code(error, VALIDATION_FAILED)
 
-    def on_validate(self) -> Iterator[None]:
-        yield
-        for error in self.execution_context.pre_execution_errors or ():
-            with_code(error, VALIDATION_FAILED)
 
-    def on_operation(self) -> Iterator[None]:
-        try:
-            yield
-        except GraphQLError as failed:
-            # Raised while parsing (by Strawberry's parser cache): the syntax is wrong.
-            with_code(failed, PARSE_FAILED)
-            raise
-        execution = self.execution_context
-        result = execution.result
-        if execution.graphql_document is None:
-            # Nothing parsed (Strawberry's own parse keeps its error instead of raising it):
-            # whatever was refused is the syntax.
-            for error in [
-                *(execution.pre_execution_errors or ()),
-                *(getattr(result, "errors", None) or ()),
-            ]:
-                with_code(error, PARSE_FAILED)
-            return
-        # Parse and validation errors are coded already: what is left without a path was
-        # refused after validation, the variables that did not fit their types. An error with a
-        # path is a field's: Strawberry copies execution errors into `pre_execution_errors`
-        # too, and coding those would hide a resolver's unexpected exception from the masking
-        # (api/graphql/masking.py), which lets through only what carries a code.
-        refused = execution.pre_execution_errors or (
-            result.errors if isinstance(result, ExecutionResult) else None
-        )
-        for error in refused or ():
-            if error.path is None:
-                with_code(error, BAD_USER_INPUT)
+def code_parse_failure(error: GraphQLError) -> None:
+    """A GraphQLError raised while parsing (by Strawberry's parser cache): the syntax is wrong."""
+    with_code(error, PARSE_FAILED)
+
+
+def code_request_errors(execution: ExecutionContext) -> None:
+    """After the operation, before the error masking (api/graphql/masking.py), which lets
+    through only what carries a code."""
+    result = execution.result
+    if execution.graphql_document is None:
+        # Nothing parsed (Strawberry's own parse keeps its error instead of raising it):
+        # whatever was refused is the syntax.
+        for error in [
+            *(execution.pre_execution_errors or ()),
+            *(getattr(result, "errors", None) or ()),
+        ]:
+            with_code(error, PARSE_FAILED)
+        return
+    # Parse and validation errors are coded already: what is left without a path was refused
+    # after validation, the variables that did not fit their types. An error with a path is a
+    # field's: Strawberry copies execution errors into `pre_execution_errors` too, and coding
+    # those would hide a resolver's unexpected exception from the masking.
+    refused = execution.pre_execution_errors or (
+        result.errors if isinstance(result, ExecutionResult) else None
+    )
+    for error in refused or ():
+        if error.path is None:
+            with_code(error, BAD_USER_INPUT)
 
 
 def http_subscription_refusal(execution: ExecutionContext) -> ExecutionResult | None:

@@ -6,28 +6,25 @@ from __future__ import annotations
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
-from api.graphql.caching import SCHEMA_EXTENSIONS
-from api.graphql.limits import limit_extensions
-from api.graphql.operation_checks import OperationChecks
-from api.graphql.persisted_queries import PersistedQueries
+from api.graphql.caching import parser_cache, validation_cache
+from api.graphql.pipeline import ProductionRequestPipeline, RequestPipeline
 from api.schema.event_operations import Subscription
 from api.schema.root import Mutation, Query
 
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:
-    """The schema with its protective extensions; production also hides introspection, the
-    validation's name suggestions and unexpected errors. The SDL is the same either way.
-    Persisted queries come first: they supply the query text everything after them reads."""
+    """The schema with its request pipeline; production also hides introspection, the
+    validation's name suggestions and unexpected errors. The SDL is the same either way. The
+    pipeline comes first: its persisted queries supply the query text the caches read."""
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(disable_field_suggestions=production),
         extensions=[
-            PersistedQueries,
-            *limit_extensions(production=production),
-            OperationChecks,
-            *SCHEMA_EXTENSIONS,
+            ProductionRequestPipeline if production else RequestPipeline,
+            parser_cache,
+            validation_cache,
         ],
     )
 

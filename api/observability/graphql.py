@@ -1,20 +1,17 @@
-"""Counting and timing GraphQL operations (a Strawberry schema extension).
+"""Counting and timing GraphQL operations.
 
 An operation is named by the root field it selects (`login`, `me`, `countries`…: the operation
 names SPEC §3 fixes), `multiple` when it selects several, `invalid` when it did not parse or
 validate: the client's own `operationName` is free text and would let a client create series
 without end. Its outcome is `ok`, `user_error` (a mutation payload answered `errors`) or `error`
-(GraphQL errors). The extension only hooks the operation and its validation, never each resolver,
-so its cost is a few microseconds per operation.
+(GraphQL errors). The observer follows the operation and its validation, never each resolver, so
+its cost is a few microseconds per operation.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
-
-from strawberry.extensions import SchemaExtension
 
 from api.graphql.documents import selected_operation
 from api.observability.logs import request_notes_var
@@ -68,18 +65,26 @@ def outcome(execution: ExecutionContext, kind: str) -> str:
     return OK
 
 
-class OperationMetrics(SchemaExtension):
-    """Counts each operation by root field, type and outcome, times queries and mutations, notes
-    the operation for the access log line, and traces it when tracing is on."""
+class OperationObserver:
+    """One operation's observation, from its start to its answer: counts it by root field, type
+    and outcome, times queries and mutations, notes it for the access log line, and traces it
+    when tracing is on (api/graphql/pipeline.py calls it)."""
 
-    def on_operation(self) -> Iterator[None]:
-        started = time.perf_counter()
+    __slots__ = ("_span", "_started", "_validated")
+
+    def __init__(self) -> None:
+        self._started = time.perf_counter()
         self._validated = False
         tracer = current_tracer()
-        span: Span | None = tracer.start_span("graphql") if tracer is not None else None
-        yield
-        elapsed = time.perf_counter() - started
-        execution = self.execution_context
+        self._span: Span | None = tracer.start_span("graphql") if tracer is not None else None
+
+    def validated(self, execution: ExecutionContext) -> None:
+        # Strawberry keeps execution errors in `pre_execution_errors` too: read it right after
+        # validation, before execution adds to it.
+        self._validated = not execution.pre_execution_errors
+
+    def finish(self, execution: ExecutionContext) -> None:
+        elapsed = time.perf_counter() - self._started
         kind, name = operation_label(execution, validated=self._validated)
         result = outcome(execution, kind)
         GRAPHQL_OPERATIONS_BY(name, kind, result).inc()
@@ -89,13 +94,8 @@ class OperationMetrics(SchemaExtension):
         if notes is not None:
             notes["graphql"] = f"{kind} {name}" if "graphql" not in notes else MULTIPLE
             notes["outcome"] = result
-        if span is not None:
-            _finish_span(span, kind=kind, name=name, result=result)
-
-    def on_validate(self) -> Iterator[None]:
-        yield
-        # Strawberry keeps execution errors in `pre_execution_errors` too: read it here, before.
-        self._validated = not self.execution_context.pre_execution_errors
+        if self._span is not None:
+            _finish_span(self._span, kind=kind, name=name, result=result)
 
 
 def _finish_span(span: Span, *, kind: str, name: str, result: str) -> None:

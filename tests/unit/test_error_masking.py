@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import strawberry
 from graphql import GraphQLError
 
-from api.graphql.limits import Extension, limit_extensions
 from api.graphql.masking import UNEXPECTED_MESSAGE
+from api.graphql.pipeline import ProductionRequestPipeline, RequestPipeline
 
 SECRET = "secreto interno: postgresql://usuario:clave@servidor"
 
@@ -32,7 +32,7 @@ class Query:
 
 
 def errors_of(
-    query: str, extensions: Sequence[Extension], variables: dict[str, object] | None = None
+    query: str, extensions: Sequence[type[RequestPipeline]], variables: dict[str, object] | None = None
 ) -> list[GraphQLError]:
     schema = strawberry.Schema(query=Query, extensions=list(extensions))
     result = asyncio.run(schema.execute(query, variable_values=variables))
@@ -40,27 +40,27 @@ def errors_of(
 
 
 def test_an_unexpected_resolver_error_is_masked_in_production_and_not_called_bad_input() -> None:
-    [error] = errors_of("{ failing }", limit_extensions(production=True))
+    [error] = errors_of("{ failing }", [ProductionRequestPipeline])
     assert error.message == UNEXPECTED_MESSAGE
     assert SECRET not in str(error.formatted)
     assert (error.extensions or {}).get("code") != "BAD_USER_INPUT"
 
 
 def test_an_unexpected_resolver_error_keeps_its_text_in_development_without_a_client_code() -> None:
-    [error] = errors_of("{ failing }", limit_extensions(production=False))
+    [error] = errors_of("{ failing }", [RequestPipeline])
     assert error.message == SECRET
     assert (error.extensions or {}).get("code") != "BAD_USER_INPUT"
 
 
 def test_a_coded_refusal_keeps_its_code_and_text_in_production() -> None:
-    [error] = errors_of("{ refusing }", limit_extensions(production=True))
+    [error] = errors_of("{ refusing }", [ProductionRequestPipeline])
     assert error.message == "No permitido"
     assert error.extensions == {"code": "FORBIDDEN"}
 
 
 def test_a_variable_of_the_wrong_type_is_still_the_clients_mistake_in_production() -> None:
     [error] = errors_of(
-        "query($v: Int!) { number(value: $v) }", limit_extensions(production=True), {"v": "x"}
+        "query($v: Int!) { number(value: $v) }", [ProductionRequestPipeline], {"v": "x"}
     )
     assert error.path is None
     assert (error.extensions or {})["code"] == "BAD_USER_INPUT"
