@@ -9,7 +9,8 @@ every client it saw; the reply tells it what the other processes counted.
 - Windows are the minutes of the wall clock, the same for every process, so that all of them add
   to one key per client and minute.
 - A client's first request in a window waits for Redis (it is counted there at once, and the
-  answer brings what the other processes counted); the later ones are counted here.
+  answer brings what the other processes counted), and those that arrive meanwhile wait with
+  it; the later ones are counted here.
 - Within one process the count is exact, however many requests arrive at once. Across processes
   a client can get more than the budget only by what the others let through since their last
   flush: at most `FLUSH_SECONDS` of its requests.
@@ -60,8 +61,10 @@ class _Tally:
     # Counted here and not yet sent; sent and not yet acknowledged.
     unsent: int = 0
     sending: int = 0
-    # False until Redis has answered once for this window: until then requests wait for it.
-    known: bool = False
+    # The window's first request asks Redis; those that come meanwhile wait for its answer (or
+    # its failure), then count here, each after the one before it.
+    asking: bool = False
+    known: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def count(self) -> int:
@@ -77,6 +80,11 @@ class RequestBudgetCounter:
     _tallies: dict[str, _Tally] = field(default_factory=dict)
     _flush: asyncio.Task[None] | None = None
     _failing: bool = False
+
+    @property
+    def tracked_clients(self) -> int:
+        """How many clients this process follows now (bounded by `MAX_TRACKED_CLIENTS`)."""
+        return len(self._tallies)
 
     def _window(self, now: float) -> int:
         return int(now // self.limit.window_seconds)
@@ -94,21 +102,28 @@ class RequestBudgetCounter:
         tally = self._tallies.get(client)
         if tally is None or tally.window != window:
             tally = self._tallies[client] = _Tally(window)
-        if tally.known:
-            tally.unsent += 1
-            self._schedule_flush()
-            return LimitState(count=tally.count, retry_after=self._retry_after(now, window))
+        if not tally.known.is_set():
+            if not tally.asking:
+                return await self._first(client, tally, now)
+            await tally.known.wait()
+        tally.unsent += 1
+        self._schedule_flush()
+        return LimitState(count=tally.count, retry_after=self._retry_after(now, window))
+
+    async def _first(self, client: str, tally: _Tally, now: float) -> LimitState:
+        """The window's first request, counted in Redis: the answer brings what the other
+        processes counted."""
+        tally.asking = True
         try:
-            shared = await self._add(client, window, 1)
+            tally.shared = max(tally.shared, await self._add(client, tally.window, 1))
         except UNAVAILABLE:
-            # Counted here from now on; the next flush tries Redis again.
-            tally.known = True
+            # Counted here, and sent by a later flush.
             tally.unsent += 1
             self._schedule_flush()
             raise
-        tally.shared = max(tally.shared, shared)
-        tally.known = True
-        return LimitState(count=tally.count, retry_after=self._retry_after(now, window))
+        finally:
+            tally.known.set()
+        return LimitState(count=tally.count, retry_after=self._retry_after(now, tally.window))
 
     async def _add(self, client: str, window: int, count: int) -> int:
         key = self._key(client, window)
@@ -135,9 +150,14 @@ class RequestBudgetCounter:
             self._schedule_flush()
 
     async def flush(self) -> None:
-        """Sends what was counted here since the last flush, and learns the shared counts."""
-        current = self._window(self.wall_clock())
-        self._forget(current)
+        """Sends what was counted here since the last flush, learns the shared counts, and then
+        forgets the windows that have ended."""
+        try:
+            await self._send()
+        finally:
+            self._forget(self._window(self.wall_clock()))
+
+    async def _send(self) -> None:
         batch = [(client, tally) for client, tally in self._tallies.items() if tally.unsent]
         if not batch:
             return
@@ -167,8 +187,8 @@ class RequestBudgetCounter:
             tally.sending = 0
 
     def _forget(self, current: int) -> None:
-        """Drops the windows that have ended and, over the bound, the clients with nothing to
-        send."""
+        """Drops the windows that have ended (what could not be sent of them no longer counts)
+        and, over the bound, the clients with nothing to send."""
         ended = [c for c, t in self._tallies.items() if t.window < current and not t.sending]
         for client in ended:
             del self._tallies[client]

@@ -148,6 +148,20 @@ async def test_the_budget_is_per_minute_of_the_wall_clock_and_retry_after_counts
     await counter.close()
 
 
+async def test_a_minute_that_ended_is_still_sent_then_forgotten(services: Services) -> None:
+    now = [60.0]
+    counter = RequestBudgetCounter(
+        services.redis, services.keys, request_budget(10), wall_clock=lambda: now[0]
+    )
+    for _ in range(3):
+        await counter.hit("10.9.0.8")
+    now[0] = 121.0
+    await counter.flush()
+    assert await services.redis.get(services.keys.rate("budget", "10.9.0.8:1")) == "3"
+    assert counter.tracked_clients == 0
+    await counter.close()
+
+
 async def test_with_redis_away_a_process_counts_on_its_own_and_shares_again_once_it_is_back(
     own_redis: PrivateRedis,
 ) -> None:
