@@ -364,6 +364,20 @@ async def test_an_operation_that_does_not_validate_is_counted_as_invalid_not_by_
     assert grown == 1
 
 
+async def test_an_operation_that_does_not_parse_is_counted_as_invalid_with_an_unknown_type(
+    client: httpx.AsyncClient,
+) -> None:
+    before = await scrape(client)
+    body = await graphql(client, "{ me { userId ")
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    after = await scrape(client)
+    labels = {"operation": "invalid", "type": "unknown", "outcome": "error"}
+    grown = metric(after, "ecuapass_graphql_operations_total", **labels) - metric(
+        before, "ecuapass_graphql_operations_total", **labels
+    )
+    assert grown == 1
+
+
 async def test_the_subscribers_gauge_follows_open_subscriptions(
     client: httpx.AsyncClient, observed: Server, services: Services
 ) -> None:
