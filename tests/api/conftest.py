@@ -37,6 +37,7 @@ from api.services.container import Services, build_services
 from api.services.registration import ContactData, Registration, create_operator
 from api.settings import Settings
 from tests.support.pki import TestCA, make_ca
+from tests.support.redis_server import PrivateRedis
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_DSN = os.environ.get(
@@ -148,6 +149,15 @@ async def delete_prefix(url: str, prefix: str) -> int:
     finally:
         await client.aclose()
     return deleted
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    """A redis-server of the test's own, started; stopped at the end."""
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    yield redis
+    redis.stop()
 
 
 @pytest.fixture(scope="session")

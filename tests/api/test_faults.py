@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
-import pytest
 import redis.asyncio as aioredis
 
 from api.services.container import Services
@@ -26,41 +23,11 @@ from tests.api.conftest import (
     start_server,
     stop_server,
 )
-from tests.support.redis_server import start_redis
+from tests.support.redis_server import PrivateRedis
 from tests.support.tcp_proxy import TcpProxy
 
 LOGIN = """mutation { login(identification: "0912345675001", userId: "USUARIO01", password: "Clave-Segura-2027") {
   token errors { code message } } }"""
-
-
-class PrivateRedis:
-    """A redis-server of the test's own, to stop, start or pause."""
-
-    def __init__(self, directory: Path) -> None:
-        self.port = free_port()
-        self.directory = directory
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = start_redis(self.port, self.directory)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
-
-
-@pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    redis = PrivateRedis(tmp_path)
-    redis.start()
-    yield redis
-    redis.stop()
 
 
 async def timed_post(

@@ -17,7 +17,7 @@ from api.persistence.redis_store import Keys, create_redis
 from api.persistence.request_budget import FLUSH_SECONDS, RequestBudgetCounter, request_budget
 from api.services.container import Services
 from tests.api.conftest import Environment, Server, start_server, stop_server
-from tests.api.test_faults import PrivateRedis
+from tests.support.redis_server import PrivateRedis
 
 BUDGET = 5
 # Anonymous, so answered null: executed and counted every time.
@@ -29,14 +29,6 @@ def budget_server(environment: Environment, log: Path) -> Server:
         environment.variables(TRUSTED_PROXIES="127.0.0.1", REQUEST_BUDGET_PER_MINUTE=str(BUDGET)),
         log,
     )
-
-
-@pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    started = PrivateRedis(tmp_path)
-    started.start()
-    yield started
-    started.stop()
 
 
 @pytest.fixture(scope="module")
@@ -163,19 +155,19 @@ async def test_a_minute_that_ended_is_still_sent_then_forgotten(services: Servic
 
 
 async def test_with_redis_away_a_process_counts_on_its_own_and_shares_again_once_it_is_back(
-    own_redis: PrivateRedis,
+    private_redis: PrivateRedis,
 ) -> None:
-    client = create_redis(own_redis.url, socket_timeout=1)
+    client = create_redis(private_redis.url, socket_timeout=1)
     keys = Keys("budget-test:")
     counter = RequestBudgetCounter(client, keys, request_budget(3), wall_clock=lambda: 600.0)
     try:
-        own_redis.stop()
+        private_redis.stop()
         with pytest.raises(redis.exceptions.ConnectionError):
             # The first request of the minute waits for Redis; the middleware lets it through.
             await counter.hit("10.9.0.6")
         counts = [await counter.hit("10.9.0.6") for _ in range(3)]
         assert [state.exceeded(counter.limit) for state in counts] == [False, False, True]
-        own_redis.start()
+        private_redis.start()
         key = keys.rate("budget", "10.9.0.6:10")
         deadline = time.monotonic() + 5
         while int(await client.get(key) or 0) < 4:

@@ -32,7 +32,9 @@ class Query:
 
 
 def errors_of(
-    query: str, extensions: Sequence[type[RequestPipeline]], variables: dict[str, object] | None = None
+    query: str,
+    extensions: Sequence[type[RequestPipeline]],
+    variables: dict[str, object] | None = None,
 ) -> list[GraphQLError]:
     schema = strawberry.Schema(query=Query, extensions=list(extensions))
     result = asyncio.run(schema.execute(query, variable_values=variables))
