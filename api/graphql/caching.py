@@ -13,15 +13,15 @@ with a deployment. Three caches follow from that:
 - **Answers.** Executing `countries` costs graphql-core some 500 field resolutions for an
   answer that never changes: each process keeps the answers of public queries, by query text,
   operation name, variables and language, and serves them without executing them again (the
-  request pipeline gives Strawberry the result in `on_execute`, as Strawberry's documentation
-  shows for caching; api/graphql/pipeline.py). So a catalog field may depend on its arguments and the caller's language only,
-  never on who the caller is. Bounded (`ANSWER_CACHE_SIZE`, oldest dropped first); only answers
-  without errors are kept. Every process computes the same answers: nothing is shared.
+  request pipeline, api/graphql/pipeline.py, gives Strawberry the result in `on_execute`, as
+  Strawberry's documentation shows for caching). So a catalog field may depend on its
+  arguments and the caller's language only, never on who the caller is. Bounded
+  (`ANSWER_CACHE_SIZE`, oldest dropped first); only answers without errors are kept. Every
+  process computes the same answers: nothing is shared.
 - **Documents.** Parsing and validating a query cost about as much as executing a small one, and
   clients send the same few query texts again and again: the parsed documents of the last
   `QUERY_CACHE_SIZE` distinct texts are kept (Strawberry's ParserCache), and so are their
   validation results (Strawberry's ValidationCache).
-
 """
 
 from __future__ import annotations
