@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from api.persistence.redis_store import Keys, Redis
 
-# One command instead of MULTI/SET NX/INCR/TTL/EXEC: the request budget runs this on every
-# request, and a single reply costs the client a fraction of a transaction's five. Atomic as a
-# script; one key, so it also runs on Redis Cluster. A key left without expiry (it cannot be, but
+# One command instead of MULTI/SET NX/INCR/TTL/EXEC: the per-family limits (sign-in, codes,
+# address checks) run it on their requests, and a single reply costs the client a fraction of a
+# transaction's five. Atomic as a script; one key, so it also runs on Redis Cluster. A key left without expiry (it cannot be, but
 # a manual INCR could) is given one rather than counting forever.
 _HIT = """
 local count = redis.call('INCR', KEYS[1])

@@ -24,7 +24,7 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -115,7 +115,8 @@ class RequestBudgetCounter:
         processes counted."""
         tally.asking = True
         try:
-            tally.shared = max(tally.shared, await self._add(client, tally.window, 1))
+            [total] = await self._add([(client, tally.window, 1)])
+            tally.shared = max(tally.shared, total)
         except UNAVAILABLE:
             # Counted here, and sent by a later flush.
             tally.unsent += 1
@@ -125,14 +126,16 @@ class RequestBudgetCounter:
             tally.known.set()
         return LimitState(count=tally.count, retry_after=self._retry_after(now, tally.window))
 
-    async def _add(self, client: str, window: int, count: int) -> int:
-        key = self._key(client, window)
+    async def _add(self, counts: Sequence[tuple[str, int, int]]) -> list[int]:
+        """Adds each (client, window, count) to its shared key in one pipeline; the totals."""
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.incrby(key, count)
-            # Kept a window longer than it counts: a late flush still finds it.
-            pipe.expire(key, 2 * self.limit.window_seconds)
-            total, _ = await pipe.execute()
-        return int(total)
+            for client, window, count in counts:
+                key = self._key(client, window)
+                pipe.incrby(key, count)
+                # Kept a window longer than it counts: a late flush still finds it.
+                pipe.expire(key, 2 * self.limit.window_seconds)
+            replies = await pipe.execute()
+        return [int(total) for total in replies[::2]]
 
     def _schedule_flush(self) -> None:
         if self._flush is None:
@@ -164,12 +167,7 @@ class RequestBudgetCounter:
         for _, tally in batch:
             tally.sending, tally.unsent = tally.unsent, 0
         try:
-            async with self.redis.pipeline(transaction=False) as pipe:
-                for client, tally in batch:
-                    key = self._key(client, tally.window)
-                    pipe.incrby(key, tally.sending)
-                    pipe.expire(key, 2 * self.limit.window_seconds)
-                replies = await pipe.execute()
+            totals = await self._add([(client, t.window, t.sending) for client, t in batch])
         except UNAVAILABLE as error:
             if not self._failing:
                 log.warning("request budget counted in this process only: %s", type(error).__name__)
@@ -182,8 +180,8 @@ class RequestBudgetCounter:
         if self._failing:
             log.info("request budget shared again")
         self._failing = False
-        for (_, tally), total in zip(batch, replies[::2], strict=True):
-            tally.shared = max(tally.shared + tally.sending, int(total))
+        for (_, tally), total in zip(batch, totals, strict=True):
+            tally.shared = max(tally.shared + tally.sending, total)
             tally.sending = 0
 
     def _forget(self, current: int) -> None:
