@@ -426,6 +426,7 @@ async def counted_call(server: Server, client: str, language: str = "es") -> htt
         )
 
 
+@pytest.mark.usefixtures("clear_of_a_new_minute")
 async def test_a_client_over_its_budget_gets_429_with_the_seconds_to_wait(
     budgeted: Server,
 ) -> None:
@@ -445,6 +446,7 @@ async def test_a_client_over_its_budget_gets_429_with_the_seconds_to_wait(
     assert english.json()["errors"][0]["message"].startswith("Too many requests")
 
 
+@pytest.mark.usefixtures("clear_of_a_new_minute")
 async def test_the_budget_is_per_client_and_probes_do_not_spend_it(budgeted: Server) -> None:
     for _ in range(BUDGET + 1):
         await counted_call(budgeted, "10.2.0.1")
@@ -457,6 +459,7 @@ async def test_the_budget_is_per_client_and_probes_do_not_spend_it(budgeted: Ser
     assert (await counted_call(budgeted, "10.2.0.3")).status_code == 200
 
 
+@pytest.mark.usefixtures("clear_of_a_new_minute")
 async def test_a_websocket_over_the_budget_is_refused_at_the_handshake(budgeted: Server) -> None:
     for _ in range(BUDGET):
         await counted_call(budgeted, "10.3.0.1")

@@ -24,6 +24,10 @@ BUDGET = 5
 COUNTED = "{ me { userId } }"
 
 
+# The budget is per minute of the clock: each test starts clear of a new minute.
+pytestmark = pytest.mark.usefixtures("clear_of_a_new_minute")
+
+
 def budget_server(environment: Environment, log: Path) -> Server:
     return start_server(
         environment.variables(TRUSTED_PROXIES="127.0.0.1", REQUEST_BUDGET_PER_MINUTE=str(BUDGET)),

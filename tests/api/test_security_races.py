@@ -234,6 +234,7 @@ def budget_server(environment: Environment, tmp_path: Path) -> Iterator[Server]:
     stop_server(started)
 
 
+@pytest.mark.usefixtures("clear_of_a_new_minute")
 async def test_every_operation_over_a_websocket_spends_the_request_budget(
     budget_server: Server,
 ) -> None:
