@@ -363,6 +363,23 @@ async def make_operator(
     return await create_operator(services, Registration(new, contact), actor=SYSTEM)
 
 
+EMPLOYEE_IDENTIFICATION = "1704567898"
+EMPLOYEE_USER_ID = "EMPLEADO01"
+
+
+async def make_employee(services: Services, company_ruc: str) -> OperatorRow:
+    """An employee of the company `company_ruc` (sign in with EMPLOYEE_IDENTIFICATION or the
+    company's RUC, EMPLOYEE_USER_ID, PASSWORD)."""
+    return await make_operator(
+        services,
+        user_id=EMPLOYEE_USER_ID,
+        identification=EMPLOYEE_IDENTIFICATION,
+        email="empleado@empresa.example",
+        registration_type=RegistrationTypeCode.EMPLOYEE,
+        company_ruc=company_ruc,
+    )
+
+
 STAFF_USER_ID = "SENAE.STAFF"
 STAFF_IDENTIFICATION = "1704567898"
 

@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from api.domain.vocabulary import RegistrationTypeCode
 from api.services import company_import
 from api.services.company_import import import_companies
 from api.services.container import Services
-from tests.api.conftest import Api, Environment, count_rows, make_operator
+from tests.api.conftest import Api, Environment, count_rows, make_employee
 from tests.api.test_cli import create_user_args, run_cli
 
 # The header of the SRI's published registry (SRI_RUC_<Provincia>.csv), and rows in its layout.
@@ -254,13 +253,7 @@ async def test_create_user_refuses_a_bad_company_ruc(
 async def test_operators_registered_before_the_import_see_the_imported_company(
     api: Api, environment: Environment, services: Services, tmp_path: Path
 ) -> None:
-    await make_operator(
-        services,
-        registration_type=RegistrationTypeCode.EMPLOYEE,
-        identification="1704567898",
-        user_id="EMPLEADO01",
-        company_ruc="1790123456001",
-    )
+    await make_employee(services, "1790123456001")
     path = write(tmp_path, HEADER, row("1790123456001", "IMPORTADORA ANDINA S.A."))
     assert run_cli(environment, "import-companies", str(path)).returncode == 0
     token = await api.login("1704567898", "EMPLEADO01")

@@ -12,9 +12,16 @@ from typing import Any
 
 from sqlalchemy import text
 
-from api.domain.vocabulary import RegistrationTypeCode
 from api.services.container import Services
-from tests.api.conftest import PASSWORD, Api, Server, SmtpSink, count_rows, make_operator
+from tests.api.conftest import (
+    PASSWORD,
+    Api,
+    Server,
+    SmtpSink,
+    count_rows,
+    make_employee,
+    make_operator,
+)
 
 REQUEST = """mutation($i: String!, $u: String!) {
   requestPasswordReset(identification: $i, userId: $u) { message errors { field code } }
@@ -132,14 +139,7 @@ async def test_the_code_mail_follows_accept_language(
 async def test_an_employee_may_use_its_companys_ruc(
     api: Api, services: Services, smtp: SmtpSink
 ) -> None:
-    await make_operator(
-        services,
-        user_id="EMPLEADO01",
-        identification="1704567898",
-        email="empleado@empresa.example",
-        registration_type=RegistrationTypeCode.EMPLOYEE,
-        company_ruc="1790123456001",
-    )
+    await make_employee(services, "1790123456001")
     await requested(api, "1790123456001", "EMPLEADO01")
     assert len(await smtp.arrived("empleado@empresa.example")) == 1
 

@@ -19,7 +19,6 @@ from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 
-from api.domain.vocabulary import RegistrationTypeCode
 from api.services.container import Services
 from tests.api.conftest import (
     PASSWORD,
@@ -27,6 +26,7 @@ from tests.api.conftest import (
     Environment,
     Server,
     SmtpSink,
+    make_employee,
     make_operator,
     start_server,
     stop_server,
@@ -116,14 +116,7 @@ async def test_parallel_guesses_over_one_websocket_are_limited_like_http(
 async def test_an_employee_has_one_attempt_bucket_whichever_document_it_signs_in_with(
     api: Api, services: Services
 ) -> None:
-    await make_operator(
-        services,
-        user_id="EMPLEADO01",
-        identification="1704567898",
-        email="empleado@empresa.example",
-        registration_type=RegistrationTypeCode.EMPLOYEE,
-        company_ruc=COMPANY_RUC,
-    )
+    await make_employee(services, COMPANY_RUC)
     for document in ("1704567898", COMPANY_RUC, "1704567898", COMPANY_RUC, "1704567898"):
         assert await login_over_http(api, document, "EMPLEADO01", "Mala") == "INVALID_CREDENTIALS"
     assert await login_over_http(api, COMPANY_RUC, "EMPLEADO01", "Mala") == "RATE_LIMITED"

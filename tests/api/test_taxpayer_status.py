@@ -24,7 +24,7 @@ from tests.api.conftest import (
     Api,
     Environment,
     count_rows,
-    make_operator,
+    make_employee,
     make_staff,
 )
 from tests.api.test_agreement_signers import (
@@ -156,13 +156,7 @@ async def test_each_operator_reads_its_companys_taxpayer_state_through_the_api(
 async def test_reimporting_a_changed_state_updates_it_and_the_same_file_again_changes_nothing(
     api: Api, environment: Environment, services: Services, tmp_path: Path
 ) -> None:
-    await make_operator(
-        services,
-        registration_type=RegistrationTypeCode.EMPLOYEE,
-        identification="1704567898",
-        user_id="EMPLEADO01",
-        company_ruc=COMPANY_RUC,
-    )
+    await make_employee(services, COMPANY_RUC)
     active = write(tmp_path, HEADER, row(COMPANY_RUC, "IMPORTADORA ANDINA S.A.", "ACTIVO"))
     assert run_cli(environment, "import-companies", str(active)).returncode == 0
     events_before = await count_rows(services, "outbox_events")
@@ -291,13 +285,7 @@ async def test_the_refusal_reads_in_english_with_the_registrys_word(
 async def test_an_employee_of_a_suspended_company_still_signs_for_itself(
     api: Api, environment: Environment, services: Services, tmp_path: Path
 ) -> None:
-    await make_operator(
-        services,
-        registration_type=RegistrationTypeCode.EMPLOYEE,
-        identification="1704567898",
-        user_id="EMPLEADO01",
-        company_ruc=COMPANY_RUC,
-    )
+    await make_employee(services, COMPANY_RUC)
     await _import_state(environment, tmp_path, "SUSPENDIDO")
     token = await api.login("1704567898", "EMPLEADO01")
     employee = Holder(cedula="1704567898", given_names="CARLOS ANDRES", first_surname="PEREZ")
