@@ -81,6 +81,14 @@ async def check(api: Api, token: str, address: str = NEW_ADDRESS) -> dict[str, A
     return result
 
 
+async def hold_at(clocks: Mapping[int, Server], minutes: int, holder: OperatorRow) -> str:
+    """`holder` signs in at T + `minutes` and reserves NEW_ADDRESS; its token."""
+    async with at(clocks, minutes) as api:
+        token = await sign_in(api, holder)
+        assert (await check(api, token))["available"] is True
+    return token
+
+
 def codes(payload: dict[str, Any]) -> list[str]:
     return [error["code"] for error in payload["errors"]]
 
@@ -97,8 +105,7 @@ async def test_a_reservation_made_at_t_still_holds_at_t_plus_14_minutes(
     clocks: Mapping[int, Server], services: Services
 ) -> None:
     holder, other = await operators(services, 2)
-    async with at(clocks, 0) as api:
-        assert (await check(api, await sign_in(api, holder)))["available"] is True
+    await hold_at(clocks, 0, holder)
     async with at(clocks, 14) as api:
         refused = await check(api, await sign_in(api, other))
     assert refused["available"] is False
@@ -110,9 +117,7 @@ async def test_a_reservation_made_at_t_is_released_at_t_plus_16_minutes_while_re
     clocks: Mapping[int, Server], services: Services, smtp: SmtpSink
 ) -> None:
     holder, other = await operators(services, 2)
-    async with at(clocks, 0) as api:
-        holder_token = await sign_in(api, holder)
-        assert (await check(api, holder_token))["available"] is True
+    holder_token = await hold_at(clocks, 0, holder)
     key = services.keys.email_reservation(email_key(NEW_ADDRESS))
     # Redis's real time has hardly moved: its TTL is far from ending the hold.
     assert await services.redis.ttl(key) > CODE_TTL_SECONDS
@@ -131,9 +136,7 @@ async def test_requesting_the_code_at_t_plus_14_holds_the_address_as_long_as_the
     clocks: Mapping[int, Server], services: Services, smtp: SmtpSink
 ) -> None:
     holder, other = await operators(services, 2)
-    async with at(clocks, 0) as api:
-        holder_token = await sign_in(api, holder)
-        assert (await check(api, holder_token))["available"] is True
+    holder_token = await hold_at(clocks, 0, holder)
     async with at(clocks, 14) as api:
         sent = (await api.data(REQUEST_CODE, {"e": NEW_ADDRESS}, token=holder_token))[
             "requestSecurityCode"
