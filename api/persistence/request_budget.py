@@ -77,9 +77,9 @@ class RequestBudgetCounter:
     keys: Keys
     limit: Limit
     wall_clock: Callable[[], float] = time.time
-    _tallies: dict[str, _Tally] = field(default_factory=dict)
-    _flush: asyncio.Task[None] | None = None
-    _failing: bool = False
+    _tallies: dict[str, _Tally] = field(default_factory=dict, init=False)
+    _flush: asyncio.Task[None] | None = field(default=None, init=False)
+    _failing: bool = field(default=False, init=False)
 
     @property
     def tracked_clients(self) -> int:
