@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 # `--help` stays fast and a wrong setting is reported before anything else is loaded.
 
 
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    """ "1 operator", "2 operators": a number and its noun agree."""
+    noun = singular if number == 1 else plural or f"{singular}s"
+    return f"{number} {noun}"
+
+
 def _run_with_services(work: Callable[[Services], Awaitable[int]], settings: Settings) -> int:
     from api.services.container import build_services
 
@@ -87,7 +93,7 @@ def seed_demo(args: argparse.Namespace) -> int:
 
     async def work(services: Services) -> int:
         created = await seed(services)
-        print(f"demo data ready ({created} new users)")
+        print(f"demo data ready ({_count(created, 'new user')})")
         return 0
 
     return _run_with_services(work, load_settings())
@@ -148,11 +154,12 @@ def import_companies(args: argparse.Namespace) -> int:
             for reason in refused.errors:
                 print(f"line {refused.line}: {reason.field or 'row'}: {error_message(reason)}")
         print(
-            f"{report.rows} rows: {report.inserted} companies added, {report.updated} updated, "
-            f"{report.unchanged} unchanged, {report.branches_skipped} other establishments "
-            f"skipped, {len(report.refused)} refused; {report.suspended} suspended and "
-            f"{report.passive} passive in the SRI's registry (not ACTIVO: they cannot sign the "
-            f"agreement); {report.operators_notified} operators of updated companies notified "
+            f"{_count(report.rows, 'row')}: {_count(report.inserted, 'company', 'companies')} "
+            f"added, {report.updated} updated, {report.unchanged} unchanged, "
+            f"{_count(report.branches_skipped, 'other establishment')} skipped, "
+            f"{len(report.refused)} refused; {report.suspended} suspended and {report.passive} "
+            f"passive in the SRI's registry (not ACTIVO: they cannot sign the agreement); "
+            f"{_count(report.operators_notified, 'operator')} of updated companies notified "
             f"(one transaction per {BATCH_SIZE} rows)"
         )
         return 1 if report.refused else 0
@@ -190,7 +197,7 @@ def enforce_annual_update(args: argparse.Namespace) -> int:
                 print(f"error: {error_message(error)}", file=sys.stderr)
             return 1
         verb = "would disable" if result.dry_run else "disabled"
-        print(f"yearly update {result.year}: {verb} {len(result.disabled)} operators")
+        print(f"yearly update {result.year}: {verb} {_count(len(result.disabled), 'operator')}")
         for user_id in result.disabled:
             print(user_id)
         return 0

@@ -168,7 +168,7 @@ def create_app(settings: Settings) -> Starlette:
             await asyncio.to_thread(upgrade_to_head, settings.database_url)
         if settings.should_seed_demo:
             created = await seed_demo(services)
-            log.info("demo data ready (%d new users)", created)
+            log.info("demo data ready (%d new %s)", created, "user" if created == 1 else "users")
         settle_heap()
         stop = asyncio.Event()
         background = [

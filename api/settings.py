@@ -16,7 +16,6 @@ from typing import Annotated
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from api.domain.certificate_holders import ACCREDITED_CA_PENS
 from api.domain.vocabulary import RegistrationTypeCode
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused in production
@@ -97,11 +96,11 @@ class Settings(BaseSettings):
     # PEM certificates of the certification authorities whose signatures are accepted for the
     # electronic-channels agreement (Ecuador's accredited CAs in production).
     signature_ca_dir: Path | None = None
-    # The private enterprise numbers (PEN) of the CAs whose certificates name their holder in
-    # private extensions (PEN.3.1 cédula, PEN.3.11 RUC) and mark its kind in their policies:
-    # comma-separated; default the accredited CAs FirmaEC's library knows
-    # (api/domain/certificate_holders.py). The subject layout is read for every CA.
-    signature_ca_pens: Annotated[tuple[str, ...], NoDecode] = ACCREDITED_CA_PENS
+    # The private enterprise numbers (PEN) of further CAs whose certificates name their holder in
+    # private extensions (PEN.3.1 cédula, PEN.3.11 RUC) and mark its kind in their policies,
+    # comma-separated: read beside the accredited CAs FirmaEC's library knows, which are always
+    # read (api/domain/certificate_holders.py). The subject layout is read for every CA.
+    signature_ca_pens: Annotated[tuple[str, ...], NoDecode] = ()
     # The registration types the yearly duty covers (comma-separated codes). Resolution
     # SENAE-DGN-2016-0364-RE obliges "el OCE" to update "los datos asociados a su registro de
     # operador": by default the foreign trade representative (the OCE's own registration) and

@@ -194,8 +194,6 @@ ACCREDITED_CAS: Final = (
     CertificationAuthority("AppFirmas", "1.3.6.1.4.1.62431", policies=dict(_ARCOTEL)),
 )
 
-ACCREDITED_CA_PENS: Final = tuple(dict.fromkeys(ca.pen for ca in ACCREDITED_CAS))
-
 
 @dataclass(frozen=True, slots=True)
 class CertificateHolder:
@@ -216,9 +214,11 @@ class CertificateHolder:
 
 
 def configured_authorities(pens: Iterable[str]) -> tuple[CertificationAuthority, ...]:
-    """The CA of each configured PEN: its entry in `ACCREDITED_CAS`, or the generic numbering."""
+    """The accredited CAs, then the CA of each further configured PEN, read with the generic
+    numbering. Reading a CA's extensions grants nothing (whom a signature binds depends on the
+    trusted CAs), so the accredited ones are always read: a setting adds, it never removes."""
     known = {ca.pen: ca for ca in ACCREDITED_CAS}
-    found: dict[str, CertificationAuthority] = {}
+    found: dict[str, CertificationAuthority] = dict(known)
     for pen in pens:
         clean = pen.strip().strip(".")
         if clean and clean not in found:

@@ -183,7 +183,9 @@ def reactivation_grace_ends(
     """When the grace of an operator staff reactivated ends for `year`'s update: `grace` after
     its latest reactivation, if that reaches past `year`'s January. Reactivated without it, the
     next enforcement would disable it again before it could update; reactivated earlier, it had
-    January itself. (An interpretation: the seeds do not speak of reactivation.)"""
+    January itself. An employee whose company grants it the permission after January is in the
+    same place, and gets the same grace from the grant. (An interpretation: the seeds do not
+    speak of reactivation.)"""
     if reactivated_at is None:
         return None
     ends = reactivated_at + grace
@@ -274,6 +276,11 @@ class SigningOutcome(StrEnum):
     UPDATE_INCOMPLETE = "UPDATE_INCOMPLETE"
     # Signed where no update is owed nor was made: only the agreement is done.
     AGREEMENT_ONLY = "AGREEMENT_ONLY"
+    # Nothing signed anew: this version was signed after the latest "Modificar".
+    ALREADY_SIGNED = "ALREADY_SIGNED"
+    # As ALREADY_SIGNED, while this year's update still misses "Modificar": a signature of an
+    # earlier year does not complete it, and the user must not read the answer as done.
+    ALREADY_SIGNED_UPDATE_MISSING = "ALREADY_SIGNED_UPDATE_MISSING"
 
 
 def signing_outcome(state: AnnualUpdateState, *, followed_an_update: bool) -> SigningOutcome:
@@ -287,3 +294,11 @@ def signing_outcome(state: AnnualUpdateState, *, followed_an_update: bool) -> Si
             return SigningOutcome.UPDATE_COMPLETE_LATE
         return SigningOutcome.UPDATE_COMPLETE
     return SigningOutcome.UPDATE_COMPLETE if followed_an_update else SigningOutcome.AGREEMENT_ONLY
+
+
+def already_signed_outcome(state: AnnualUpdateState) -> SigningOutcome:
+    """A signature of what is already signed records nothing; its answer still says what this
+    year's update misses, if anything."""
+    if state.missing:
+        return SigningOutcome.ALREADY_SIGNED_UPDATE_MISSING
+    return SigningOutcome.ALREADY_SIGNED

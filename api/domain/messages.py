@@ -20,10 +20,12 @@ class InfoMessage(StrEnum):
     """Informative messages the procedure shows after an action succeeds."""
 
     UPDATE_SUCCEEDED = "UPDATE_SUCCEEDED"
+    MODIFIED_AGREEMENT_TO_SIGN = "MODIFIED_AGREEMENT_TO_SIGN"
     SECURITY_CODE_SENT = "SECURITY_CODE_SENT"
     LOGGED_OUT = "LOGGED_OUT"
     EMAIL_AVAILABLE = "EMAIL_AVAILABLE"
     EMAIL_UNAVAILABLE = "EMAIL_UNAVAILABLE"
+    EMAIL_IS_CURRENT = "EMAIL_IS_CURRENT"
     DEREGISTRATION_REQUESTED = "DEREGISTRATION_REQUESTED"
     DEREGISTRATION_WITHDRAWN = "DEREGISTRATION_WITHDRAWN"
     DEREGISTRATION_APPROVED = "DEREGISTRATION_APPROVED"
@@ -33,6 +35,7 @@ class InfoMessage(StrEnum):
     AGREEMENT_SIGNED_UPDATE_MISSING = "AGREEMENT_SIGNED_UPDATE_MISSING"
     AGREEMENT_SIGNED_ONLY = "AGREEMENT_SIGNED_ONLY"
     AGREEMENT_ALREADY_SIGNED = "AGREEMENT_ALREADY_SIGNED"
+    AGREEMENT_ALREADY_SIGNED_UPDATE_MISSING = "AGREEMENT_ALREADY_SIGNED_UPDATE_MISSING"
     AGREEMENT_PUBLISHED = "AGREEMENT_PUBLISHED"
     OPERATOR_REACTIVATED = "OPERATOR_REACTIVATED"
     EMPLOYEE_PERMISSION_SET = "EMPLOYEE_PERMISSION_SET"
@@ -43,7 +46,8 @@ class InfoMessage(StrEnum):
 class Detail(StrEnum):
     """The variable part of a refusal's message, given as a parameter: what was not found
     (`what` of NOT_FOUND), what format was expected (`expected` of INVALID_FORMAT), what is wrong
-    with a webhook's document (`reason` of INVALID_DOCUMENT)."""
+    with a webhook's document (`reason` of INVALID_DOCUMENT), why an address is not the caller's
+    to use (`why` of EMAIL_NOT_RESERVED), why a user ID is disabled (`why` of ACCOUNT_DISABLED)."""
 
     # NOT_FOUND
     RECORD = "RECORD"
@@ -65,6 +69,13 @@ class Detail(StrEnum):
     DOCUMENT_HAS_VARIABLES = "DOCUMENT_HAS_VARIABLES"
     NOT_OPERATOR_EVENTS_ALONE = "NOT_OPERATOR_EVENTS_ALONE"
     OPERATOR_EVENTS_WITH_ARGUMENTS = "OPERATOR_EVENTS_WITH_ARGUMENTS"
+    # EMAIL_NOT_RESERVED
+    NEVER_CHECKED = "NEVER_CHECKED"
+    HOLD_ENDED = "HOLD_ENDED"
+    HOLD_TAKEN = "HOLD_TAKEN"
+    # ACCOUNT_DISABLED
+    DISABLED_BY_SENAE = "DISABLED_BY_SENAE"
+    DEREGISTERED_ON_REQUEST = "DEREGISTERED_ON_REQUEST"
 
 
 _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
@@ -148,6 +159,10 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         Locale.ES: "La contraseña anterior no es correcta.",
         Locale.EN: "The current password is not correct.",
     },
+    ErrorCode.DUPLICATE: {
+        Locale.ES: "Este valor ya apareció en la línea {first_line} del archivo.",
+        Locale.EN: "This value already appeared on line {first_line} of the file.",
+    },
     ErrorCode.USER_ID_TAKEN: {
         Locale.ES: "El ID. usuario ya está registrado.",
         Locale.EN: "The user ID is already registered.",
@@ -174,24 +189,18 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         Locale.EN: 'This is your registered e-mail address: choose "Yes" to keep the same e-mail.',
     },
     ErrorCode.EMAIL_NOT_RESERVED: {
-        Locale.ES: (
-            "Compruebe primero la disponibilidad de este correo electrónico; una vez comprobada, "
-            "el correo no puede ser modificado en esta actualización."
-        ),
-        Locale.EN: (
-            "First check this e-mail address's availability; once it is checked, the address "
-            "cannot be changed in this update."
-        ),
+        Locale.ES: "Este correo electrónico no está reservado para usted: {why}.",
+        Locale.EN: "This e-mail address is not reserved for you: {why}.",
     },
     ErrorCode.EMAIL_ALREADY_VERIFIED: {
         Locale.ES: (
-            "Ya verificó la disponibilidad de otro correo electrónico y solicitó su código de "
-            "seguridad; una vez verificada la disponibilidad, el correo no puede ser modificado "
-            "en esta actualización. Continúe con ese correo o intente de nuevo en {wait}."
+            "Ya comprobó la disponibilidad de otro correo electrónico y solicitó su código de "
+            "seguridad, por lo que en esta actualización ya no puede cambiarlo. Continúe con ese "
+            "correo o inténtelo de nuevo en {wait}."
         ),
         Locale.EN: (
-            "You already checked another address and requested its security code; once "
-            "checked, it cannot be changed in this update. Continue with it or try again in "
+            "You already checked another e-mail address and requested its security code, so you "
+            "can no longer change it in this update. Continue with that address or try again in "
             "{wait}."
         ),
     },
@@ -227,14 +236,17 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         ),
         Locale.EN: "The security code was blocked after too many wrong attempts. Request a new one.",
     },
+    # Only while a live code is younger than the resend wait: a used code is gone and a blocked
+    # one is replaced at once (api/persistence/code_store.py), so neither meets this.
     ErrorCode.CODE_RECENTLY_SENT: {
         Locale.ES: (
-            "Ya le enviamos un código de seguridad hace un momento: revise su correo (también la "
-            "bandeja de correos no deseados). Podrá pedir otro en {wait}."
+            "Ya le enviamos un código de seguridad hace un momento: podrá solicitar otro en "
+            "{wait}. Si aún no le llegó, revise su correo (también la bandeja de correos no "
+            "deseados)."
         ),
         Locale.EN: (
-            "A security code was sent to you a moment ago: check your mail (the spam folder "
-            "too). You can ask for another one in {wait}."
+            "A security code was sent to you a moment ago: you can request another one in "
+            "{wait}. If it has not arrived yet, check your mail (the spam folder too)."
         ),
     },
     ErrorCode.MAIL_NOT_SENT: {
@@ -355,8 +367,8 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         ),
     },
     ErrorCode.ACCOUNT_DISABLED: {
-        Locale.ES: "Su ID. usuario está inhabilitado. Comuníquese con el SENAE.",
-        Locale.EN: "Your user ID is disabled. Contact SENAE.",
+        Locale.ES: "Su ID. usuario está inhabilitado: {why}.",
+        Locale.EN: "Your user ID is disabled: {why}.",
     },
     ErrorCode.UNAUTHENTICATED: {
         Locale.ES: "Inicie sesión para realizar esta operación.",
@@ -366,9 +378,17 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         Locale.ES: "No tiene permiso para realizar esta operación.",
         Locale.EN: "You are not allowed to perform this operation.",
     },
+    # Opens with the words of SENAE-ISEE-3-2-013, then says which permission and who grants it.
     ErrorCode.PERMISSION_NOT_GRANTED: {
-        Locale.ES: "No está asignado el permiso al usuario.",
-        Locale.EN: "The permission has not been granted to this user.",
+        Locale.ES: (
+            "No está asignado el permiso al usuario para actualizar sus datos de registro. Lo "
+            "asigna el representante de su empresa en «3.2.4 Administración de empleado»."
+        ),
+        Locale.EN: (
+            "You have not been granted the permission to update your registration data. Your "
+            "company's representative grants it under "
+            '"3.2.4 Administración de empleado".'
+        ),
     },
     ErrorCode.RATE_LIMITED: {
         Locale.ES: (
@@ -449,8 +469,11 @@ _ERRORS: Mapping[ErrorCode, Mapping[Locale, str]] = {
         ),
     },
     ErrorCode.PERSISTED_QUERY_NOT_FOUND: {
-        Locale.ES: "La consulta de ese hash no se conoce aquí: envíela de nuevo con su texto.",
-        Locale.EN: "No query with that hash is known here: send it again with its text.",
+        Locale.ES: (
+            "No hay ninguna consulta guardada con ese hash: envíe la consulta de nuevo con su "
+            "texto."
+        ),
+        Locale.EN: "No query is stored under that hash: send the query again with its text.",
     },
     ErrorCode.PERSISTED_QUERY_INVALID: {
         Locale.ES: (
@@ -545,17 +568,67 @@ _DETAILS: Mapping[Detail, Mapping[Locale, str]] = {
             "types."
         ),
     },
+    Detail.NEVER_CHECKED: {
+        Locale.ES: "compruebe primero su disponibilidad",
+        Locale.EN: "check its availability first",
+    },
+    Detail.HOLD_ENDED: {
+        Locale.ES: "la reserva terminó; vuelva a comprobar su disponibilidad",
+        Locale.EN: "the hold on it ended; check its availability again",
+    },
+    Detail.HOLD_TAKEN: {
+        Locale.ES: (
+            "la reserva terminó y otro usuario lo reservó después; use otra dirección o "
+            "inténtelo de nuevo en unos minutos"
+        ),
+        Locale.EN: (
+            "the hold on it ended and another user has reserved it since; use another address "
+            "or try again in a few minutes"
+        ),
+    },
+    Detail.DISABLED_BY_SENAE: {
+        Locale.ES: "comuníquese con el SENAE",
+        Locale.EN: "contact SENAE",
+    },
+    Detail.DEREGISTERED_ON_REQUEST: {
+        Locale.ES: (
+            "fue dado de baja a su solicitud y no puede habilitarse de nuevo; para volver a usar "
+            "Ecuapass, regístrese nuevamente"
+        ),
+        Locale.EN: (
+            "it was deregistered at your request and cannot be enabled again; to use Ecuapass "
+            "again, register anew"
+        ),
+    },
 }
 
 # What a message says when the raising code gives no detail.
 _DEFAULT_PARAMS: Mapping[ErrorCode, Mapping[str, object]] = {
     ErrorCode.NOT_FOUND: {"what": Detail.RECORD},
+    ErrorCode.EMAIL_NOT_RESERVED: {"why": Detail.NEVER_CHECKED},
+    ErrorCode.ACCOUNT_DISABLED: {"why": Detail.DISABLED_BY_SENAE},
 }
 
 _INFO: Mapping[InfoMessage, Mapping[Locale, str]] = {
+    # §5.7: "la actualización o modificación se ha realizado con éxito", where no agreement is
+    # published to sign after it.
     InfoMessage.UPDATE_SUCCEEDED: {
-        Locale.ES: "Su actualización de Datos se ha realizado con éxito",
-        Locale.EN: "Your data update was completed successfully",
+        Locale.ES: "La modificación de sus datos se ha realizado con éxito.",
+        Locale.EN: "Your data were modified successfully.",
+    },
+    # The guide, steps 6 and 7: after "Modificar" the agreement is to be signed, and only then is
+    # the update done. The guide's own success text is kept for that signature.
+    InfoMessage.MODIFIED_AGREEMENT_TO_SIGN: {
+        Locale.ES: (
+            "La modificación de sus datos se ha realizado con éxito. Para completar su "
+            "actualización de Datos, firme con su TOKEN el Convenio para la utilización de "
+            "canales electrónicos o tecnológicos del SENAE."
+        ),
+        Locale.EN: (
+            "Your data were modified successfully. To complete your data update, sign the "
+            "Agreement for the use of SENAE's electronic or technological channels with your "
+            "TOKEN."
+        ),
     },
     InfoMessage.SECURITY_CODE_SENT: {
         Locale.ES: (
@@ -652,6 +725,18 @@ _INFO: Mapping[InfoMessage, Mapping[Locale, str]] = {
         Locale.ES: "Ya había firmado esta versión del convenio; no se registró nada nuevo.",
         Locale.EN: "You had already signed this version of the agreement; nothing new was recorded.",
     },
+    InfoMessage.AGREEMENT_ALREADY_SIGNED_UPDATE_MISSING: {
+        Locale.ES: (
+            "Ya había firmado esta versión del convenio; no se registró nada nuevo. Su "
+            "actualización anual de datos de {year} aún no está completa: falta realizar "
+            "«Modificar» con sus datos y, después, firmar nuevamente el convenio."
+        ),
+        Locale.EN: (
+            "You had already signed this version of the agreement; nothing new was recorded. "
+            "Your yearly data update of {year} is not complete yet: you still need to "
+            '"Modify" your data and then sign the agreement again.'
+        ),
+    },
     InfoMessage.AGREEMENT_PUBLISHED: {
         Locale.ES: "Se publicó la versión {version} del convenio; todos los usuarios deberán firmarla.",
         Locale.EN: "Version {version} of the agreement was published; every user must sign it.",
@@ -668,6 +753,16 @@ _INFO: Mapping[InfoMessage, Mapping[Locale, str]] = {
         Locale.ES: "El correo electrónico no está disponible.",
         Locale.EN: "The e-mail address is not available.",
     },
+    InfoMessage.EMAIL_IS_CURRENT: {
+        Locale.ES: (
+            "Es el correo electrónico que ya tiene registrado: para conservarlo, elija «Sí» en "
+            "«¿Desea mantener el mismo correo electrónico?»."
+        ),
+        Locale.EN: (
+            'It is the e-mail address you already have registered: to keep it, choose "Yes" '
+            'under "Keep the same e-mail address?".'
+        ),
+    },
 }
 
 
@@ -679,22 +774,39 @@ def parse_locale(accept_language: str | None) -> Locale:
     return Locale.EN if first.startswith("en") else Locale.ES
 
 
-_PLACEHOLDER: Final = re.compile(r"\{[^{}]*\}")
+# A placeholder with the full stop that may follow it: what is not known reads "…", never "….".
+_PLACEHOLDER: Final = re.compile(r"\{[^{}]*\}\.?")
 
 
-# Up to this many seconds a wait is told in seconds; a longer one in minutes, rounded up.
+# Up to this many seconds a wait is told in seconds; a longer one in minutes, rounded up, and
+# from an hour on in hours and minutes.
 _WAIT_IN_SECONDS_UP_TO: Final = 119
+
+# Each unit of a wait, singular and plural.
+_SECONDS: Final = {Locale.ES: ("segundo", "segundos"), Locale.EN: ("second", "seconds")}
+_MINUTES: Final = {Locale.ES: ("minuto", "minutos"), Locale.EN: ("minute", "minutes")}
+_HOURS: Final = {Locale.ES: ("hora", "horas"), Locale.EN: ("hour", "hours")}
+_AND: Final = {Locale.ES: "y", Locale.EN: "and"}
+
+
+def _quantity(count: int, unit: Mapping[Locale, tuple[str, str]], locale: Locale) -> str:
+    singular, plural = unit[locale]
+    return f"{count} {singular if count == 1 else plural}"
 
 
 def wait_phrase(seconds: int, locale: Locale) -> str:
-    """ "1 segundo", "45 segundos", "15 minutos": the wait of `retry_after`, as a person says it
-    (the exact number of seconds is in `retryAfterSeconds`)."""
-    if seconds > _WAIT_IN_SECONDS_UP_TO:
-        minutes = (seconds + 59) // 60
-        return f"{minutes} minutes" if locale is Locale.EN else f"{minutes} minutos"
-    if locale is Locale.EN:
-        return "1 second" if seconds == 1 else f"{seconds} seconds"
-    return "1 segundo" if seconds == 1 else f"{seconds} segundos"
+    """ "1 segundo", "45 segundos", "15 minutos", "1 hora", "1 hora y 30 minutos": the wait of
+    `retry_after`, as a person says it (the exact number of seconds is in `retryAfterSeconds`)."""
+    if seconds <= _WAIT_IN_SECONDS_UP_TO:
+        return _quantity(seconds, _SECONDS, locale)
+    hours, minutes = divmod((seconds + 59) // 60, 60)
+    if not hours:
+        return _quantity(minutes, _MINUTES, locale)
+    if not minutes:
+        return _quantity(hours, _HOURS, locale)
+    return (
+        f"{_quantity(hours, _HOURS, locale)} {_AND[locale]} {_quantity(minutes, _MINUTES, locale)}"
+    )
 
 
 def attempts_left_phrase(left: int, locale: Locale) -> str:

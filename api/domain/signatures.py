@@ -91,7 +91,6 @@ from cryptography.x509.verification import (
 )
 
 from api.domain.certificate_holders import (
-    ACCREDITED_CA_PENS,
     CertificateHolder,
     CertificationAuthority,
     configured_authorities,
@@ -126,7 +125,7 @@ _WHITESPACE: Final = re.compile(r"\s+")
 _LINE_END: Final = re.compile(r"\r?\n")
 # The MIME header block `openssl cms -sign -text` writes before the text it signs, as it writes it.
 MIME_TEXT_HEADER: Final = b"Content-Type: text/plain\r\n\r\n"
-_DEFAULT_AUTHORITIES: Final = configured_authorities(ACCREDITED_CA_PENS)
+_DEFAULT_AUTHORITIES: Final = configured_authorities(())
 
 # RFC 4514 names for the evidence: cryptography prints serialNumber as its dotted OID otherwise.
 _NAME_OVERRIDES: Final = {NameOID.SERIAL_NUMBER: "serialNumber"}

@@ -41,15 +41,19 @@ async def entry_with_owner(
 
 
 async def latest_of_operation(
-    session: AsyncSession, *, operator_ids: Iterable[int], operation: str
+    session: AsyncSession, *, operator_ids: Iterable[int], operations: Iterable[str]
 ) -> dict[int, datetime]:
-    """When each of the operators' histories last recorded `operation` (only those that did)."""
+    """When each of the operators' histories last recorded one of `operations` (only those that
+    did)."""
     ids = list(operator_ids)
     if not ids:
         return {}
     statement = (
         select(col(AuditEntryRow.operator_id), func.max(col(AuditEntryRow.occurred_at)))
-        .where(col(AuditEntryRow.operator_id).in_(ids), col(AuditEntryRow.operation) == operation)
+        .where(
+            col(AuditEntryRow.operator_id).in_(ids),
+            col(AuditEntryRow.operation).in_(list(operations)),
+        )
         .group_by(col(AuditEntryRow.operator_id))
     )
     return {operator_id: as_utc(at) for operator_id, at in (await session.exec(statement)).all()}

@@ -20,11 +20,14 @@ from typing import Final
 
 from api.persistence.redis_store import Keys, Redis
 
-# How long Redis keeps a code after it expired: only tidying, and room for service clocks that
-# differ from Redis's (a fixed rehearsal clock, processes slightly apart).
-CLEANUP_AFTER_EXPIRY_SECONDS: Final = 15 * 60
+# How long Redis keeps a code after it expired by Redis's own time: only tidying. CLOCK_FIXED
+# stops the service clock while Redis's time goes on, so a shorter TTL would drop a code the
+# rehearsal still counts valid; a day covers a rehearsal, as for e-mail reservations
+# (api/persistence/reservations.py). A stale code is inert: it is not read as valid.
+CLEANUP_AFTER_EXPIRY_SECONDS: Final = 24 * 3600
 
-# KEYS[1] the code; ARGV[1] the hash offered, ARGV[2] the attempt limit, ARGV[3] now.
+# KEYS[1] the code; ARGV[1] the hash offered, ARGV[2] the attempt limit, ARGV[3] now. A code
+# that locks is marked so: it is dead, and a new one may be issued at once (`_ISSUE`).
 _VERIFY = """
 local expires = tonumber(redis.call('HGET', KEYS[1], 'expires_epoch') or '')
 if not expires or tonumber(ARGV[3]) >= expires then return {'missing', 0} end
@@ -32,7 +35,10 @@ local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 local limit = tonumber(ARGV[2])
 if attempts > limit then return {'locked', 0} end
 if redis.call('HGET', KEYS[1], 'hash') == ARGV[1] then return {'ok', limit - attempts} end
-if attempts == limit then return {'locked', 0} end
+if attempts == limit then
+  redis.call('HSET', KEYS[1], 'locked', 1)
+  return {'locked', 0}
+end
 return {'wrong', limit - attempts}
 """
 
@@ -50,13 +56,14 @@ return 0
 
 # KEYS[1] the code; ARGV: hash, address, issued_at (ISO), issued_at (epoch seconds), expires_at
 # (epoch seconds), cleanup TTL, resend wait. Refuses (returning the seconds left) while the code
-# in place is younger than the wait: of N parallel requests exactly one issues. The instants are
-# the service clock's, not Redis's.
+# in place is younger than the wait, unless it locked (the user was told to ask for a new one):
+# of N parallel requests exactly one issues. The instants are the service clock's, not Redis's.
 _ISSUE = """
 local previous = tonumber(redis.call('HGET', KEYS[1], 'issued_epoch') or '')
+local locked = redis.call('HGET', KEYS[1], 'locked')
 local now = tonumber(ARGV[4])
 local wait = tonumber(ARGV[7])
-if previous and now >= previous and now - previous < wait then
+if previous and not locked and now >= previous and now - previous < wait then
   return math.ceil(wait - (now - previous))
 end
 redis.call('DEL', KEYS[1])

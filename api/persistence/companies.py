@@ -41,11 +41,11 @@ class CompanyRepository:
         await self.session.exec(statement)
 
     async def write(
-        self, data: CleanCompanyData, *, at: datetime, source: str, keep_missing: bool
+        self, data: CleanCompanyData, *, at: datetime, source: str, fill_only: bool
     ) -> tuple[CompanyRow | None, CompanyRow]:
         """Insert or update the row of `data.ruc` under a row lock; returns (before, after),
-        `before` None for a new company. With `keep_missing`, a None value leaves the stored
-        one as it was (a registration naming only some of the data)."""
+        `before` None for a new company. With `fill_only`, only what the row lacks is written:
+        a registration does not overwrite what the SRI's registry or staff set."""
         row = await self.session.get(CompanyRow, data.ruc, with_for_update=True)
         if row is None:
             await self.ensure(data.ruc, at=at, source=source)
@@ -63,7 +63,7 @@ class CompanyRepository:
         }
         changed = False
         for key, value in values.items():
-            if value is None and keep_missing:
+            if fill_only and (value is None or getattr(row, key) is not None):
                 continue
             if getattr(row, key) != value:
                 setattr(row, key, value)

@@ -127,6 +127,13 @@ class EmailReservationStore:
         )
         return None if value is None else str(value)
 
+    async def last_reserved(self, operator_id: int) -> str | None:
+        """The address the operator held last, whether or not the hold still stands: known until
+        the keys are cleaned up, a day after the hold ended. It tells a hold that ended from an
+        address never checked."""
+        value = await self.redis.get(self.keys.reserved_by(operator_id))
+        return None if value is None else str(value)
+
     async def release(self, *, operator_id: int, address_key: str) -> None:
         await self._release(
             keys=[self.keys.email_reservation(address_key), self.keys.reserved_by(operator_id)],

@@ -138,6 +138,8 @@ SIGNING_MESSAGES = {
     SigningOutcome.UPDATE_COMPLETE_LATE: InfoMessage.AGREEMENT_SIGNED_LATE,
     SigningOutcome.UPDATE_INCOMPLETE: InfoMessage.AGREEMENT_SIGNED_UPDATE_MISSING,
     SigningOutcome.AGREEMENT_ONLY: InfoMessage.AGREEMENT_SIGNED_ONLY,
+    SigningOutcome.ALREADY_SIGNED: InfoMessage.AGREEMENT_ALREADY_SIGNED,
+    SigningOutcome.ALREADY_SIGNED_UPDATE_MISSING: InfoMessage.AGREEMENT_ALREADY_SIGNED_UPDATE_MISSING,
 }
 
 
@@ -188,11 +190,7 @@ async def sign_agreement(
         )
     except REFUSALS as refusal:
         return SignAgreementPayload(errors=user_errors(refusal, ctx.locale))
-    message = (
-        InfoMessage.AGREEMENT_ALREADY_SIGNED
-        if signed.outcome is None
-        else SIGNING_MESSAGES[signed.outcome]
-    )
+    message = SIGNING_MESSAGES[signed.outcome]
     year = local(ctx.services.clock.now()).year
     return SignAgreementPayload(
         operator=to_operator(signed.operator, catalogs=ctx.services.catalogs, locale=ctx.locale),

@@ -15,7 +15,7 @@ from api.persistence.lifecycle import (
     DeregistrationRepository,
 )
 from api.persistence.tables import DeregistrationRequestRow
-from api.services.annual_update import REACTIVATE_OPERATION
+from api.services.annual_update import GRACE_OPERATIONS
 from api.services.container import Services
 
 
@@ -23,7 +23,7 @@ class Loaders:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.completions = DataLoader[int, dict[int, datetime]](load_fn=self._completions)
-        self.reactivated_at = DataLoader[int, datetime | None](load_fn=self._reactivated_at)
+        self.grace_start = DataLoader[int, datetime | None](load_fn=self._grace_start)
         self.latest_deregistration = DataLoader[int, DeregistrationRequestRow | None](
             load_fn=self._latest_deregistration
         )
@@ -34,10 +34,10 @@ class Loaders:
             found = await AnnualUpdateRepository(session).completions(operator_ids)
         return [dict(found.get(i, {})) for i in operator_ids]
 
-    async def _reactivated_at(self, operator_ids: Sequence[int]) -> list[datetime | None]:
+    async def _grace_start(self, operator_ids: Sequence[int]) -> list[datetime | None]:
         async with self.services.reading() as session:
             found = await latest_of_operation(
-                session, operator_ids=operator_ids, operation=REACTIVATE_OPERATION
+                session, operator_ids=operator_ids, operations=GRACE_OPERATIONS
             )
         return [found.get(i) for i in operator_ids]
 

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from api.domain.errors import ErrorCode
 from api.domain.forms import ModifyForm
+from api.domain.lifecycle import agreement_pending as is_agreement_pending
 from api.domain.messages import InfoMessage, info_message
 from api.resolvers.context import Info
 from api.resolvers.errors import REFUSALS, to_user_error, user_errors
@@ -55,12 +57,18 @@ async def check_email_availability(info: Info, email: str) -> EmailAvailabilityP
     return EmailAvailabilityPayload(
         email=result.email,
         available=result.available,
-        message=info_message(
-            InfoMessage.EMAIL_AVAILABLE if result.available else InfoMessage.EMAIL_UNAVAILABLE,
-            ctx.locale,
-        ),
+        message=info_message(_availability_message(result), ctx.locale),
         errors=[to_user_error(result.reason, ctx.locale)] if result.reason else [],
     )
+
+
+def _availability_message(result: email_availability.Availability) -> InfoMessage:
+    """The caller's own address is not "unavailable": it is the one to keep."""
+    if result.available:
+        return InfoMessage.EMAIL_AVAILABLE
+    if result.reason is not None and result.reason.code is ErrorCode.EMAIL_IS_CURRENT:
+        return InfoMessage.EMAIL_IS_CURRENT
+    return InfoMessage.EMAIL_UNAVAILABLE
 
 
 async def request_security_code(info: Info, email: str) -> SecurityCodePayload:
@@ -88,7 +96,14 @@ async def modify_operator(info: Info, data: ModifyOperatorInput) -> ModifyOperat
         )
     except REFUSALS as refusal:
         return ModifyOperatorPayload(errors=user_errors(refusal, ctx.locale))
+    to_sign = is_agreement_pending(
+        signed_version=result.operator.agreement_version,
+        signed_at=result.operator.agreement_signed_at,
+        current_version=await ctx.loaders.current_agreement_version(),
+        last_update_at=result.operator.last_update_at,
+    )
+    message = InfoMessage.MODIFIED_AGREEMENT_TO_SIGN if to_sign else InfoMessage.UPDATE_SUCCEEDED
     return ModifyOperatorPayload(
         operator=to_operator(result.operator, catalogs=ctx.services.catalogs, locale=ctx.locale),
-        message=info_message(InfoMessage.UPDATE_SUCCEEDED, ctx.locale),
+        message=info_message(message, ctx.locale),
     )

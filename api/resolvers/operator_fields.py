@@ -43,8 +43,8 @@ async def annual_update(operator: Operator, info: Info) -> AnnualUpdate:
     row = _row(operator)
     assert row.id is not None
     completions = await info.context.loaders.completions.load(row.id)
-    reactivated_at = await info.context.loaders.reactivated_at.load(row.id)
-    state = state_of(info.context.services, row, completions, reactivated_at)
+    grace_start = await info.context.loaders.grace_start.load(row.id)
+    state = state_of(info.context.services, row, completions, grace_start)
     return AnnualUpdate(
         year=state.year,
         status=AnnualUpdateStatusEnum[state.status.name],

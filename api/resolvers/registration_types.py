@@ -48,6 +48,7 @@ def field_shape(spec: domain.FieldSpec, locale: Locale) -> FieldSpec:
         pattern=spec.pattern,
         format_hint=spec.format_hint,
         catalog=spec.catalog,
+        search=spec.search,
         depends_on=dependency_shape(spec.depends_on, locale) if spec.depends_on else None,
         default=spec.default,
         help=_pick_optional(locale, spec.help_es, spec.help_en),

@@ -76,6 +76,14 @@ class FieldSpec:
             "provinceCode) or mobileCarriers. Null for free input."
         )
     )
+    search: str | None = strawberry.field(
+        description=(
+            "The query that finds an option by any name a user may look for, returning the "
+            'option to store: searchCities for "Ciudad" (a canton by a parish such as "Chongón" '
+            'or a former name such as "Eloy Alfaro", as the procedure\'s list shows them). Null '
+            "when the catalog's names are all there is."
+        )
+    )
     depends_on: FieldDependency | None = strawberry.field(
         description="When the field applies; null: always."
     )

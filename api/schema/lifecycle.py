@@ -41,9 +41,9 @@ class AnnualUpdate:
         description=(
             "The end of the January the next update is owed by. While this year's update is "
             "still to do and staff reactivated the operator after that January (or less than "
-            "the grace before its end): the end of the grace, "
-            "ANNUAL_UPDATE_REACTIVATION_GRACE_DAYS after the reactivation, before which "
-            "`enforce-annual-update` does not disable it again."
+            "the grace before its end), or its company granted an employee the permission then: "
+            "the end of the grace, ANNUAL_UPDATE_REACTIVATION_GRACE_DAYS after the reactivation "
+            "or the grant, before which `enforce-annual-update` does not disable it again."
         )
     )
 

@@ -83,7 +83,11 @@ class ModifyOperatorPayload:
     )
     message: str | None = strawberry.field(
         default=None,
-        description='On success: "Su actualización de Datos se ha realizado con éxito" (§5.7).',
+        description=(
+            'On success: "La modificación de sus datos se ha realizado con éxito" (§5.7) and, '
+            "while a published agreement is to be signed, that signing it with the TOKEN "
+            "completes the update (the guide's steps 6 and 7)."
+        ),
     )
     errors: list[UserError] = strawberry.field(
         default_factory=list, description="Every reason the form was refused; nothing was written."

@@ -238,8 +238,9 @@ class OperatorMutations:
             "only a valid form has its security code checked (a wrong code counts one of 5 "
             "attempts). On success every change is written in one transaction, the code is used up, "
             "other sessions are signed out if the password changed, the old address is told if the "
-            'e-mail changed, and the message is "Su actualización de Datos se ha realizado con '
-            'éxito".'
+            "e-mail changed, and the message says that the modification succeeded (§5.7) and that "
+            "the agreement is now to be signed (`signAgreement`, the guide's step 6), which "
+            "completes the update."
         ),
         extensions=[PayloadPermissions([IsAuthenticated()])],
     )

@@ -16,6 +16,7 @@ from api.domain.lifecycle import (
     SigningOutcome,
     agreement_digest,
     agreement_pending,
+    already_signed_outcome,
     clean_agreement_text,
     completed_year,
     next_agreement_version,
@@ -40,8 +41,8 @@ class Signed:
     operator: OperatorRow
     already_signed: bool
     completed_year: int | None
-    # What the signature leaves the yearly update at (None when nothing was signed anew).
-    outcome: SigningOutcome | None = None
+    # What the signature leaves the yearly update at, for its answer.
+    outcome: SigningOutcome
 
 
 async def current_agreement(services: Services) -> AgreementVersionRow | None:
@@ -110,6 +111,19 @@ def signer_evidence(evidence: SignatureEvidence) -> dict[str, str | None]:
     }
 
 
+async def _already_signed(services: Services, operator: OperatorRow) -> Signed:
+    assert operator.id is not None
+    async with services.reading() as session:
+        completions = await AnnualUpdateRepository(session).completions([operator.id])
+    state = state_of(services, operator, completions[operator.id])
+    return Signed(
+        operator=operator,
+        already_signed=True,
+        completed_year=None,
+        outcome=already_signed_outcome(state),
+    )
+
+
 def _trust_anchors(services: Services) -> tuple[bytes, ...]:
     directory = services.settings.signature_ca_dir
     return load_trust_anchors(directory) if directory is not None else ()
@@ -145,7 +159,7 @@ async def sign_agreement(
         last_update_at=operator.last_update_at,
     ):
         # Signing again what is already signed changes nothing.
-        return Signed(operator=operator, already_signed=True, completed_year=None)
+        return await _already_signed(services, operator)
 
     year = completed_year(last_update_at=operator.last_update_at, signed_at=now)
     # Pending because of a "Modificar" since the last signature, rather than a new version.
@@ -164,7 +178,7 @@ async def sign_agreement(
             current_version=current.version,
             last_update_at=locked.last_update_at,
         ):
-            return Signed(operator=locked, already_signed=True, completed_year=None)
+            return await _already_signed(services, locked)
         session.add(
             AgreementSignatureRow(
                 operator_id=operator_id,

@@ -53,12 +53,18 @@ from api.persistence.operators import Actor, OperatorRepository, record_change
 from api.persistence.tables import AnnualUpdateRow, OperatorRow
 from api.services.auth import revoke_other_sessions
 from api.services.container import Services
+from api.services.employees import EMPLOYEE_PERMISSION_OPERATION
 from api.services.notify import deliver_pending, queue_notice
 from api.services.paging import Page, read_page
 
 SYSTEM_ACTOR = Actor(kind="SYSTEM", user_id=None)
-# The audit trail's name for staff's reactivation: its latest entry starts the grace.
+# The audit trail's name for staff's reactivation.
 REACTIVATE_OPERATION: Final = "REACTIVATE"
+# What lets an operator held to the update do it again, whose latest entry starts the grace:
+# staff's reactivation, or its company's grant of the permission to an employee (held to the
+# update only once granted, it could not update in January if granted after it; the latest
+# entry of a covered employee is a grant, a withdrawal uncovering it).
+GRACE_OPERATIONS: Final = (REACTIVATE_OPERATION, EMPLOYEE_PERMISSION_OPERATION)
 
 
 # The registration types that may use "Modificar" only with their company's permission.
@@ -91,7 +97,7 @@ def state_of(
     services: Services,
     operator: OperatorState,
     completions: dict[int, datetime],
-    reactivated_at: datetime | None = None,
+    grace_start: datetime | None = None,
 ) -> AnnualUpdateState:
     now = services.clock.now()
     return annual_update_state(
@@ -101,23 +107,21 @@ def state_of(
         disabled=operator.status == OperatorStatus.DISABLED.value,
         covered=is_covered(services, operator),
         last_update_at=operator.last_update_at,
-        grace_ends_at=grace_ends(services, year=local(now).year, reactivated_at=reactivated_at),
+        grace_ends_at=grace_ends(services, year=local(now).year, grace_start=grace_start),
     )
 
 
-def grace_ends(
-    services: Services, *, year: int, reactivated_at: datetime | None
-) -> datetime | None:
+def grace_ends(services: Services, *, year: int, grace_start: datetime | None) -> datetime | None:
     grace = timedelta(days=services.settings.annual_update_reactivation_grace_days)
-    return reactivation_grace_ends(year=year, reactivated_at=reactivated_at, grace=grace)
+    return reactivation_grace_ends(year=year, reactivated_at=grace_start, grace=grace)
 
 
-async def reactivations_of(services: Services, operator_ids: list[int]) -> dict[int, datetime]:
-    """When staff last reactivated each operator (only those ever reactivated), by the audit
-    trail: the record the reactivation itself wrote, in its transaction."""
+async def grace_starts_of(services: Services, operator_ids: list[int]) -> dict[int, datetime]:
+    """When each operator was last let do the update (`GRACE_OPERATIONS`; only those ever were),
+    by the audit trail: the record the reactivation or grant itself wrote, in its transaction."""
     async with services.reading() as session:
         return await latest_of_operation(
-            session, operator_ids=operator_ids, operation=REACTIVATE_OPERATION
+            session, operator_ids=operator_ids, operations=GRACE_OPERATIONS
         )
 
 
@@ -271,14 +275,14 @@ async def enforce_annual_update(
         )
     ]
     # Only those it would disable are looked up in the audit trail, not every operator.
-    reactivated = await reactivations_of(services, [o.id for o in owing if o.id is not None])
+    grace_starts = await grace_starts_of(services, [o.id for o in owing if o.id is not None])
     overdue = [
         o
         for o in owing
         if not in_reactivation_grace(
             now=now,
             grace_ends_at=grace_ends(
-                services, year=duty_year, reactivated_at=reactivated.get(o.id or 0)
+                services, year=duty_year, grace_start=grace_starts.get(o.id or 0)
             ),
         )
     ]

@@ -9,6 +9,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.domain.errors import DomainError, ErrorCode
+from api.domain.messages import Detail
 from api.domain.vocabulary import OperatorStatus, RegistrationTypeCode
 from api.observability.metrics import count_sign_in_failure
 from api.persistence.operator_records import OperatorRecord, operator_record
@@ -83,7 +84,14 @@ async def login(
         raise
     if operator.status != OperatorStatus.ACTIVE.value:
         count_sign_in_failure("account_disabled")
-        raise DomainError.single(None, ErrorCode.ACCOUNT_DISABLED)
+        # Told only to whoever gave the right password: a deregistered user must register anew
+        # (§5.8), any other disabled one asks SENAE.
+        why = (
+            Detail.DISABLED_BY_SENAE
+            if operator.deregistered_at is None
+            else Detail.DEREGISTERED_ON_REQUEST
+        )
+        raise DomainError.single(None, ErrorCode.ACCOUNT_DISABLED, why=why)
     enrolled = operator.totp_secret is not None
     if enrolled:
         await check_second_factor(services, operator=operator, otp=otp)

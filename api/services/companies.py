@@ -124,7 +124,7 @@ async def set_operator_company(
             raise DomainError(refusals)
         previous = operator.company
         before, after = await CompanyRepository(session).write(
-            clean, at=now, source=STAFF_SOURCE, keep_missing=False
+            clean, at=now, source=STAFF_SOURCE, fill_only=False
         )
         changes = _company_changes(previous=previous, after=after)
         staff = Actor(kind="STAFF", user_id=staff_user_id)

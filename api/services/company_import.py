@@ -93,7 +93,8 @@ def registry_rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, str | None]]
 def _batches(
     rows: Iterable[tuple[int, dict[str, str | None]]], report: ImportReport
 ) -> Iterator[list[_Read]]:
-    seen: set[str] = set()
+    # Each RUC of the file, with the line it first appeared on.
+    first_lines: dict[str, int] = {}
     batch: list[_Read] = []
     for line, row in rows:
         report.rows += 1
@@ -122,24 +123,13 @@ def _batches(
         except DomainError as refusal:
             report.refused.append(RefusedRow(line, refusal.errors))
             continue
-        if company.ruc in seen:
-            report.refused.append(
-                RefusedRow(
-                    line,
-                    (
-                        FieldError(
-                            "NUMERO_RUC",
-                            ErrorCode.NOT_ALLOWED,
-                            {
-                                "reason": "el RUC ya apareció antes en el archivo",
-                                "reason_en": "the RUC already appeared earlier in the file",
-                            },
-                        ),
-                    ),
-                )
+        if company.ruc in first_lines:
+            duplicate = FieldError(
+                "NUMERO_RUC", ErrorCode.DUPLICATE, {"first_line": first_lines[company.ruc]}
             )
+            report.refused.append(RefusedRow(line, (duplicate,)))
             continue
-        seen.add(company.ruc)
+        first_lines[company.ruc] = line
         if company.taxpayer_status is TaxpayerStatus.SUSPENDED:
             report.suspended += 1
         elif company.taxpayer_status is TaxpayerStatus.PASSIVE:

@@ -3,6 +3,8 @@ to use "Modificar información de registro"."""
 
 from __future__ import annotations
 
+from typing import Final
+
 from sqlalchemy import update
 from sqlmodel import col
 
@@ -13,6 +15,9 @@ from api.domain.vocabulary import RegistrationTypeCode
 from api.persistence.operators import Actor, OperatorRepository, record_change
 from api.persistence.tables import OperatorRow
 from api.services.container import Services
+
+# The audit trail's name for a grant or withdrawal of the permission.
+EMPLOYEE_PERMISSION_OPERATION: Final = "SET_EMPLOYEE_PERMISSION"
 
 
 async def set_employee_permission(
@@ -51,7 +56,7 @@ async def set_employee_permission(
                 session,
                 operator=employee,
                 actor=Actor(kind="USER", user_id=representative.user_id),
-                operation="SET_EMPLOYEE_PERMISSION",
+                operation=EMPLOYEE_PERMISSION_OPERATION,
                 event_type=EventType.OPERATOR_UPDATED,
                 changes=[Change("employeePermission", not allowed, allowed)],
                 at=now,

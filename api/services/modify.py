@@ -24,7 +24,12 @@ from api.services.auth import revoke_other_sessions
 from api.services.container import Services
 from api.services.notify import queue_notice, wake_delivery
 from api.services.passwords import hash_password, verify_password
-from api.services.security_codes import code_hash, refuse_without_permission, verify_code
+from api.services.security_codes import (
+    code_hash,
+    not_reserved,
+    refuse_without_permission,
+    verify_code,
+)
 
 log = logging.getLogger("api.modify")
 
@@ -54,7 +59,9 @@ async def _checks_with_io(
             operator.id, now=services.clock.now()
         )
         if reserved != email_key(clean.email):
-            errors.append(FieldError("email", ErrorCode.EMAIL_NOT_RESERVED))
+            errors.append(
+                await not_reserved(services, operator_id=operator.id, address=clean.email)
+            )
     if clean.current_password is not None and not await verify_password(
         operator.password_hash, clean.current_password
     ):

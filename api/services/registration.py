@@ -53,9 +53,10 @@ async def create_operator(
         if errors:
             raise DomainError(errors)
         if clean.company is not None:
-            # The data given names the company as staff know it; what is not given is kept.
+            # The data given completes what is known of the company; what the SRI's registry or
+            # staff set stays (staff correct it with setOperatorCompany).
             await CompanyRepository(session).write(
-                clean.company, at=now, source="REGISTRATION", keep_missing=True
+                clean.company, at=now, source="REGISTRATION", fill_only=True
             )
         contact = registration.contact
         row = OperatorRow(

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from api.domain.emails import email_key, normalize_email
-from api.domain.errors import DomainError, ErrorCode
+from api.domain.errors import DomainError, ErrorCode, FieldError
 from api.domain.forms import permission_error, registration_type_spec
+from api.domain.messages import Detail
 from api.domain.modification import MODIFY_PURPOSE
 from api.domain.security_codes import (
     CODE_TTL_SECONDS,
@@ -90,7 +91,15 @@ async def allowed_address(
         return operator.email
     if await services.reservations.reserved_address(operator.id, now=now) == email_key(address):
         return address
-    raise DomainError.single("email", ErrorCode.EMAIL_NOT_RESERVED)
+    raise DomainError([await not_reserved(services, operator_id=operator.id, address=address)])
+
+
+async def not_reserved(services: Services, *, operator_id: int, address: str) -> FieldError:
+    """EMAIL_NOT_RESERVED for an address the operator does not hold now, saying whether it never
+    checked it or its hold ended (checking it again is the remedy in both cases)."""
+    checked = await services.reservations.last_reserved(operator_id) == email_key(address)
+    why = Detail.HOLD_ENDED if checked else Detail.NEVER_CHECKED
+    return FieldError("email", ErrorCode.EMAIL_NOT_RESERVED, {"why": why})
 
 
 def refuse_without_permission(operator: OperatorState) -> None:
@@ -138,7 +147,7 @@ async def _hold_as_long_as_the_code(
     if not renewed:
         await services.codes.discard(operator_id=operator_id, purpose=MODIFY_PURPOSE)
         await _give_back(services, operator_id=operator_id, address=address)
-        raise DomainError.single("email", ErrorCode.EMAIL_NOT_RESERVED)
+        raise DomainError.single("email", ErrorCode.EMAIL_NOT_RESERVED, why=Detail.HOLD_TAKEN)
 
 
 async def request_security_code(

@@ -48,6 +48,14 @@ async def test_the_agreement_is_served_with_the_digest_of_its_exact_text(api: Ap
     assert agreement["sha256"] == agreement_digest(agreement["text"])
 
 
+async def test_the_agreement_the_migrations_publish_says_it_is_a_placeholder(api: Api) -> None:
+    text = (await current(api))["text"]
+    [_, version, mark, *_] = text.split("\n\n")
+    assert version == "Versión 2026-01"
+    assert mark.startswith("TEXTO PROVISIONAL. Este texto no es el convenio oficial del SENAE")
+    assert "publishAgreement" in mark
+
+
 async def test_a_valid_signature_clears_the_pending_agreement_and_is_kept_as_evidence(
     api: Api, services: Services, environment: Environment
 ) -> None:

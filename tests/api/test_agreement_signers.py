@@ -7,10 +7,13 @@ Spanish, and writes nothing."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from api.domain.errors import ErrorCode, FieldError
@@ -20,7 +23,17 @@ from api.domain.vocabulary import RegistrationTypeCode
 from api.persistence.operators import SYSTEM
 from api.services.container import Services
 from api.services.registration import Registration, create_operator
-from tests.api.conftest import GENERAL_USER_CONTACT, PASSWORD, Api, Environment, count_rows
+from tests.api.conftest import (
+    GENERAL_USER_CONTACT,
+    PASSWORD,
+    Api,
+    Environment,
+    Server,
+    count_rows,
+    make_operator,
+    start_server,
+    stop_server,
+)
 from tests.support.pki import (
     BANCO_CENTRAL_PEN,
     COMPANY_MEMBER_POLICY,
@@ -131,13 +144,27 @@ async def _signers(api: Api, token: str) -> list[dict[str, Any]]:
         (
             REPRESENTATIVE,
             "extensions",
+            SECURITY_DATA_PEN,
+            "2.9",
+            "LEGAL_REPRESENTATIVE",
+            "Security Data",
+        ),
+        (
+            REPRESENTATIVE,
+            "extensions",
             BANCO_CENTRAL_PEN,
             "2.2.1",
             "LEGAL_ENTITY",
             "Banco Central del Ecuador",
         ),
     ],
-    ids=["representative-subject", "member-subject", "member-extensions", "bce-legal-entity"],
+    ids=[
+        "representative-subject",
+        "member-subject",
+        "member-extensions",
+        "representative-extensions",
+        "bce-legal-entity",
+    ],
 )
 async def test_a_company_signs_with_a_company_certificate_and_the_history_shows_who_signed(
     api: Api,
@@ -224,6 +251,17 @@ def _refusing_signer(case: str, environment: Environment) -> TestSigner:
     if case == "another-company":
         other = replace(REPRESENTATIVE, company_ruc=OTHER_RUC)
         return ca.issue_holder(other, kind_policy=LEGAL_REPRESENTATIVE_POLICY)
+    if case == "another-company-extensions":
+        other = replace(REPRESENTATIVE, company_ruc=OTHER_RUC)
+        return ca.issue_holder(other, layout="extensions", kind_policy="2.9")
+    if case == "expired-extensions":
+        return ca.issue_holder(
+            REPRESENTATIVE,
+            layout="extensions",
+            kind_policy="2.9",
+            not_before=datetime(2019, 1, 1, tzinfo=UTC),
+            not_after=datetime(2021, 1, 1, tzinfo=UTC),
+        )
     if case == "not-the-registered-representative":
         person = Holder(cedula="1710034065", given_names="JORGE LUIS", first_surname="PAREDES")
         return ca.issue_holder(person, kind_policy=NATURAL_PERSON_POLICY)
@@ -253,6 +291,8 @@ def _refusing_signer(case: str, environment: Environment) -> TestSigner:
     ("case", "code"),
     [
         ("another-company", ErrorCode.SIGNER_MISMATCH),
+        ("another-company-extensions", ErrorCode.SIGNER_MISMATCH),
+        ("expired-extensions", ErrorCode.CERTIFICATE_EXPIRED),
         ("not-the-registered-representative", ErrorCode.SIGNER_MISMATCH),
         ("electronic-seal", ErrorCode.SIGNER_MISMATCH),
         ("expired", ErrorCode.CERTIFICATE_EXPIRED),
@@ -298,3 +338,84 @@ async def test_parallel_signatures_of_one_pending_agreement_record_one_signature
     assert sorted(r["alreadySigned"] for r in results) == [False, True, True]
     assert await count_rows(services, "agreement_signatures") == 1
     assert len(await _signers(api, token)) == 1
+
+
+@pytest.mark.parametrize(
+    ("identification", "holder"),
+    [
+        (
+            "0912345675",
+            Holder(cedula="0912345675", given_names="ANA LUCIA", first_surname="GONZALEZ"),
+        ),
+        (
+            "0912345675001",
+            Holder(cedula="0912345675", given_names="ANA LUCIA", first_surname="GONZALEZ"),
+        ),
+        ("A1234567", Holder(cedula="A1234567", given_names="ANNA", first_surname="MUELLER")),
+    ],
+    ids=["cedula", "ruc-of-the-cedula", "passport"],
+)
+async def test_a_natural_person_signs_for_itself_with_the_document_it_registered(
+    api: Api, services: Services, environment: Environment, identification: str, holder: Holder
+) -> None:
+    await make_operator(services, identification=identification)
+    token = await api.login(identification, "USUARIO01")
+    signer = environment.ca.issue_holder(holder, kind_policy=NATURAL_PERSON_POLICY)
+    result = await _sign(api, token, signer)
+    assert result["errors"] == []
+    edges = (await api.data(HISTORY, {"u": "USUARIO01"}, token=token))["operatorHistory"]["edges"]
+    [signed_by] = [e["node"]["signer"] for e in edges if e["node"]["operation"] == "SIGN_AGREEMENT"]
+    assert signed_by["capacity"] == "HOLDER_ITSELF"
+    assert signed_by["identification"] == holder.cedula
+    # Another person's certificate signs for nobody.
+    stranger = Holder(cedula="1710034065", given_names="JORGE LUIS", first_surname="PAREDES")
+    await make_operator(
+        services, user_id="USUARIO02", identification=identification, email="otra@correo.example"
+    )
+    other = await api.login(identification, "USUARIO02")
+    refused = await _sign(api, other, environment.ca.issue_holder(stranger))
+    assert [e["code"] for e in refused["errors"]] == ["SIGNER_MISMATCH"]
+
+
+UNLISTED_PEN = "1.3.6.1.4.1.99999"
+
+
+@pytest.fixture
+def server_reading_an_unlisted_pen(environment: Environment, tmp_path: Path) -> Iterator[Server]:
+    server = start_server(
+        environment.variables(SIGNATURE_CA_PENS=UNLISTED_PEN), tmp_path / "api.log"
+    )
+    yield server
+    stop_server(server)
+
+
+async def test_a_ca_whose_pen_is_configured_names_the_holder_in_its_extensions(
+    services: Services, environment: Environment, server_reading_an_unlisted_pen: Server
+) -> None:
+    await _company(services)
+    signer = environment.ca.issue_holder(
+        REPRESENTATIVE,
+        layout="extensions",
+        pen=UNLISTED_PEN,
+        kind_policy=LEGAL_REPRESENTATIVE_POLICY,
+    )
+    async with httpx.AsyncClient(base_url=server_reading_an_unlisted_pen.url, timeout=30) as client:
+        api = Api(client)
+        token = await api.login(COMPANY_RUC, USER_ID)
+        assert (await _sign(api, token, signer))["errors"] == []
+        [signed_by] = await _signers(api, token)
+        assert signed_by["layout"] == "EXTENSIONS"
+        assert signed_by["certificateKind"] == "LEGAL_REPRESENTATIVE"
+        assert signed_by["capacity"] == "FOR_ORGANIZATION"
+        assert signed_by["identification"] == REPRESENTATIVE_CEDULA
+
+        # The accredited CAs' extensions are still read beside the configured one.
+        await make_operator(services, identification="0912345675")
+        person = await api.login("0912345675", "USUARIO01")
+        by_bce = environment.ca.issue_holder(
+            Holder(cedula="0912345675", given_names="ANA LUCIA", first_surname="GONZALEZ"),
+            layout="extensions",
+            pen=BANCO_CENTRAL_PEN,
+            kind_policy=NATURAL_PERSON_POLICY,
+        )
+        assert (await _sign(api, person, by_bce))["errors"] == []

@@ -118,14 +118,14 @@ async def test_enforcement_disables_exactly_the_overdue_operators(
     await three_operators(services)
     dry = run_cli(environment, "enforce-annual-update", "--dry-run", clock=FEBRUARY_2027)
     assert dry.returncode == 0, dry.stderr
-    assert dry.stdout.splitlines() == ["yearly update 2027: would disable 1 operators", "OVERDUE01"]
+    assert dry.stdout.splitlines() == ["yearly update 2027: would disable 1 operator", "OVERDUE01"]
     async with services.reading() as session:
         statuses = dict((await session.exec(text("SELECT user_id, status FROM operators"))).all())  # type: ignore[call-overload]
     assert set(statuses.values()) == {"ACTIVE"}  # a dry run changes nothing
 
     real = run_cli(environment, "enforce-annual-update", "--year", "2027", clock=FEBRUARY_2027)
     assert real.returncode == 0, real.stderr
-    assert real.stdout.splitlines() == ["yearly update 2027: disabled 1 operators", "OVERDUE01"]
+    assert real.stdout.splitlines() == ["yearly update 2027: disabled 1 operator", "OVERDUE01"]
     async with services.reading() as session:
         statuses = dict((await session.exec(text("SELECT user_id, status FROM operators"))).all())  # type: ignore[call-overload]
         reason = (

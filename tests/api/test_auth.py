@@ -185,6 +185,42 @@ async def test_a_disabled_operator_cannot_sign_in(api: Api, services: Services) 
     ]
     assert result["token"] is None
     assert result["errors"][0]["code"] == "ACCOUNT_DISABLED"
+    assert result["errors"][0]["message"] == (
+        "Su ID. usuario está inhabilitado: comuníquese con el SENAE."
+    )
+
+
+async def test_a_deregistered_operator_is_told_to_register_again_only_after_the_right_password(
+    api: Api, services: Services
+) -> None:
+    await make_operator(services)
+    async with services.transaction() as session:
+        await session.exec(  # type: ignore[call-overload]
+            text("UPDATE operators SET status = 'DISABLED', deregistered_at = now()")
+        )
+    right = {"i": "0912345675001", "u": "USUARIO01", "p": PASSWORD}
+
+    spanish = (await api.data(LOGIN, right))["login"]
+    english = (await api.data(LOGIN, right, headers={"Accept-Language": "en"}))["login"]
+    guessed = (await api.data(LOGIN, {**right, "p": "wrong-password-123"}))["login"]
+
+    assert spanish["token"] is None
+    assert [(e["code"], e["message"]) for e in spanish["errors"]] == [
+        (
+            "ACCOUNT_DISABLED",
+            "Su ID. usuario está inhabilitado: fue dado de baja a su solicitud y no puede "
+            "habilitarse de nuevo; para volver a usar Ecuapass, regístrese nuevamente.",
+        )
+    ]
+    assert [(e["code"], e["message"]) for e in english["errors"]] == [
+        (
+            "ACCOUNT_DISABLED",
+            "Your user ID is disabled: it was deregistered at your request and cannot be enabled "
+            "again; to use Ecuapass again, register anew.",
+        )
+    ]
+    # A wrong password learns nothing of the deregistration.
+    assert [e["code"] for e in guessed["errors"]] == ["INVALID_CREDENTIALS"]
 
 
 async def test_each_use_of_a_token_renews_its_expiry(

@@ -46,3 +46,21 @@ async def test_the_list_of_a_province_keeps_only_cantons(api: Api) -> None:
 async def test_a_search_too_short_or_elsewhere_finds_nothing(api: Api) -> None:
     assert (await api.data(SEARCH, {"t": "g", "p": "09"}))["searchCities"] == []
     assert (await api.data(SEARCH, {"t": "Chongón", "p": "17"}))["searchCities"] == []
+
+
+async def test_the_city_field_of_every_form_names_the_search_that_finds_a_parish(
+    api: Api,
+) -> None:
+    types = (
+        await api.data(
+            "{ registrationTypes { code fields { name catalog search } } }",
+        )
+    )["registrationTypes"]
+    for registration_type in types:
+        [city] = [f for f in registration_type["fields"] if f["name"] == "cityCode"]
+        assert city == {"name": "cityCode", "catalog": "cities", "search": "searchCities"}
+        others = [f["search"] for f in registration_type["fields"] if f["name"] != "cityCode"]
+        assert set(others) == {None}
+    # The query it names answers with the canton to store.
+    [found] = (await api.data(SEARCH, {"t": "Chongón", "p": "09"}))["searchCities"][:1]
+    assert found["city"]["code"] == "0901"

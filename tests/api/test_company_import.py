@@ -67,7 +67,8 @@ async def test_importing_the_same_file_twice_changes_nothing_the_second_time(
     first = run_cli(environment, "import-companies", str(path))
     assert first.returncode == 0, first.stderr
     assert (
-        "4 rows: 3 companies added, 0 updated, 0 unchanged, 1 other establishments" in first.stdout
+        "4 rows: 3 companies added, 0 updated, 0 unchanged, 1 other establishment skipped"
+        in first.stdout
     )
     stored = await companies(services)
     assert [(r[0], r[1], r[4]) for r in stored] == [
@@ -107,12 +108,51 @@ async def test_each_refused_row_is_reported_with_its_line_and_reason_and_the_res
         "(dígito verificador o formato).",
         "line 5: RAZON_SOCIAL: Este campo es obligatorio.",
         "line 6: row: El formato no es válido: tantos campos como la cabecera (2/21).",
-        "line 8: NUMERO_RUC: Este campo no se permite en este caso: "
-        "el RUC ya apareció antes en el archivo.",
+        "line 8: NUMERO_RUC: Este valor ya apareció en la línea 2 del archivo.",
     ]
     assert report[-1].startswith("7 rows: 2 companies added, 0 updated, 0 unchanged")
     assert "5 refused" in report[-1]
     assert [r[0] for r in await companies(services)] == ["1790123456001", "1791000005001"]
+
+
+async def test_a_ruc_repeated_in_the_file_is_refused_as_a_duplicate_of_its_first_line(
+    environment: Environment, services: Services, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        HEADER,
+        row("1760001200001", "EMPRESA PUBLICA DE COMERCIO EP"),  # line 2
+        row("1790123456001", "IMPORTADORA ANDINA S.A."),  # line 3
+        row("1790123456001", "IMPORTADORA ANDINA S.A.", establishment="2"),  # line 4: a branch
+        row("1790123456001", "IMPORTADORA ANDINA DEL ECUADOR S.A."),  # line 5
+    )
+    result = run_cli(environment, "import-companies", str(path))
+    assert result.returncode == 1, "the repeated row was refused"
+    report = result.stdout.splitlines()
+    assert report[:-1] == ["line 5: NUMERO_RUC: Este valor ya apareció en la línea 3 del archivo."]
+    assert "no se permite" not in result.stdout
+    # The first appearance is the one kept.
+    assert [(r[0], r[1]) for r in await companies(services)] == [
+        ("1760001200001", "EMPRESA PUBLICA DE COMERCIO EP"),
+        ("1790123456001", "IMPORTADORA ANDINA S.A."),
+    ]
+
+
+async def test_the_import_summary_agrees_in_number_with_its_counts(
+    environment: Environment, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        HEADER,
+        row("1790123456001", "IMPORTADORA ANDINA S.A."),
+        row("1790123456001", "IMPORTADORA ANDINA S.A.", establishment="2"),
+    )
+    result = run_cli(environment, "import-companies", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "2 rows: 1 company added, 0 updated, 0 unchanged, 1 other establishment skipped, 0 refused;"
+    )
+    assert "; 0 operators of updated companies notified" in result.stdout
 
 
 async def test_an_import_updates_the_razon_social_and_keeps_what_the_file_does_not_carry(
@@ -136,7 +176,7 @@ async def test_an_import_updates_the_razon_social_and_keeps_what_the_file_does_n
     events_before = await count_rows(services, "outbox_events")
     imported = run_cli(environment, "import-companies", str(path))
     assert "0 companies added, 1 updated" in imported.stdout, imported.stdout
-    assert "1 operators of updated companies notified" in imported.stdout
+    assert "1 operator of updated companies notified" in imported.stdout
     assert await count_rows(services, "outbox_events") == events_before + 1
     again = run_cli(environment, "import-companies", str(path))
     assert "0 operators of updated companies notified" in again.stdout
@@ -220,6 +260,27 @@ async def test_create_user_registers_an_employee_with_its_company(
             text("SELECT company_ruc FROM operators WHERE user_id = 'NUEVO01'")
         )
         assert ruc.scalar_one() == "1790123456001"
+
+
+async def test_create_user_does_not_overwrite_the_razon_social_the_sri_registers(
+    environment: Environment, services: Services, tmp_path: Path
+) -> None:
+    imported = run_cli(environment, "import-companies", str(write(tmp_path, HEADER, *GOOD)))
+    assert imported.returncode == 0, imported.stderr
+    before = await companies(services)
+    result = run_cli(
+        environment,
+        *create_user_args(
+            **{
+                "--registration-type": "EMPLOYEE",
+                "--identification": "1704567898",
+                "--company-ruc": "1790123456001",
+                "--company-name": "Importadora Andina",
+            }
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    assert await companies(services) == before
 
 
 async def test_create_user_refuses_a_company_for_a_general_user_and_writes_nothing(

@@ -6,7 +6,9 @@ import asyncio
 
 from api.domain.vocabulary import Role
 from api.services.container import Services
-from tests.api.conftest import Api, SmtpSink, count_rows, make_operator
+from tests.api.conftest import Api, Environment, SmtpSink, count_rows, make_operator
+from tests.api.test_cli import create_user_args, run_cli
+from tests.api.test_modify import AVAILABILITY
 
 REQUEST = """mutation($r: String!) {
   requestDeregistration(reason: $r) {
@@ -182,18 +184,35 @@ async def test_approval_disables_the_user_ends_its_sessions_and_mails_it(
 
 
 async def test_an_approved_deregistration_releases_the_address_for_a_new_registration(
-    api: Api, services: Services
+    api: Api, services: Services, environment: Environment
 ) -> None:
     token, staff = await user_and_staff(api, services)
+    await make_operator(
+        services, user_id="OTRO01", identification="1710034065", email="otro@correo.example"
+    )
+    other = await api.login("1710034065", "OTRO01")
+    address = "ana.gonzalez@correo.example"
+    before = await api.data(AVAILABILITY, {"e": address}, token=other)
+    assert [e["code"] for e in before["checkEmailAvailability"]["errors"]] == ["EMAIL_TAKEN"]
     request_id = (await api.data(REQUEST, {"r": "Cambio de ID. usuario"}, token=token))[
         "requestDeregistration"
     ]["request"]["id"]
     assert (await api.data(APPROVE, {"id": request_id}, token=staff))["approveDeregistration"][
         "errors"
     ] == []
-    # §5.5.1: deregister and register anew, with the same personal address.
-    again = await make_operator(services, user_id="USUARIO02")
-    assert again.email == "ana.gonzalez@correo.example"
+    # The address is free again for anybody...
+    after = await api.data(AVAILABILITY, {"e": address}, token=other)
+    assert after["checkEmailAvailability"]["errors"] == []
+    assert after["checkEmailAvailability"]["available"] is True
+    # ...and §5.5.1's "dar de baja [...] y, adicional se debe crear el nuevo usuario" registers the
+    # person anew with it, through the registration command.
+    again = run_cli(
+        environment,
+        *create_user_args(
+            **{"--identification": "0912345675001", "--user-id": "USUARIO02", "--email": address}
+        ),
+    )
+    assert again.returncode == 0, again.stderr
     # The old registration cannot come back: its address belongs to the new one now.
     refused = await api.data(
         """mutation { reactivateOperator(userId: "USUARIO01", reason: "Pidió volver") {

@@ -57,10 +57,38 @@ async def test_an_employee_without_permission_gets_no_security_code(
     result = (await api.data(REQUEST_CODE, {"e": "empleado@empresa.example"}, token=employee))[
         "requestSecurityCode"
     ]
-    assert result["errors"] == [
-        {"code": "PERMISSION_NOT_GRANTED", "message": "No está asignado el permiso al usuario."}
-    ]
+    assert [error["code"] for error in result["errors"]] == ["PERMISSION_NOT_GRANTED"]
     assert smtp.messages == []
+
+
+async def test_an_employee_without_permission_is_told_which_permission_and_who_grants_it(
+    api: Api, services: Services
+) -> None:
+    await company(services)
+    employee = await api.login(COMPANY_RUC, "EMPLEADO01")
+    address = {"e": "empleado@empresa.example"}
+
+    spanish = (await api.data(REQUEST_CODE, address, token=employee))["requestSecurityCode"]
+    english = (
+        await api.data(REQUEST_CODE, address, token=employee, headers={"Accept-Language": "en"})
+    )["requestSecurityCode"]
+
+    assert spanish["errors"] == [
+        {
+            "code": "PERMISSION_NOT_GRANTED",
+            "message": "No está asignado el permiso al usuario para actualizar sus datos de "
+            "registro. Lo asigna el representante de su empresa en «3.2.4 Administración de "
+            "empleado».",
+        }
+    ]
+    assert english["errors"] == [
+        {
+            "code": "PERMISSION_NOT_GRANTED",
+            "message": "You have not been granted the permission to update your registration "
+            "data. Your company's representative grants it under "
+            '"3.2.4 Administración de empleado".',
+        }
+    ]
 
 
 async def test_an_employee_without_permission_cannot_check_an_address_either(

@@ -15,9 +15,15 @@ import httpx
 import pytest
 
 from api.domain.emails import email_key
+from api.domain.errors import DomainError, ErrorCode, FieldError
+from api.domain.messages import Detail, error_message
+from api.domain.modification import MODIFY_PURPOSE
 from api.domain.security_codes import CODE_TTL_SECONDS
+from api.domain.vocabulary import Locale
 from api.persistence.tables import OperatorRow
-from api.services.container import Services
+from api.services.container import Services, build_services
+from api.services.email_availability import check_email_availability
+from api.services.security_codes import request_security_code
 from tests.api.conftest import (
     Api,
     Environment,
@@ -129,6 +135,92 @@ async def test_a_reservation_made_at_t_is_released_at_t_plus_16_minutes_while_re
         assert smtp.to(NEW_ADDRESS) == []
         taken = await check(api, await sign_in(api, other))
     assert taken["available"] is True
+    assert await holder_in_redis(services) == str(other.id)
+
+
+async def test_a_code_or_update_after_the_hold_ended_says_the_hold_ended_in_each_language(
+    clocks: Mapping[int, Server], services: Services, smtp: SmtpSink
+) -> None:
+    [holder] = await operators(services, 1)
+    token = await hold_at(clocks, 0, holder)
+    new_email = form(
+        keepSameEmail=False,
+        email=NEW_ADDRESS,
+        emailConfirmation=NEW_ADDRESS,
+        securityCode="ABCD2345",
+    )
+    async with at(clocks, 16) as api:
+        spanish = (await api.data(REQUEST_CODE, {"e": NEW_ADDRESS}, token=token))[
+            "requestSecurityCode"
+        ]
+        english = (
+            await api.data(
+                REQUEST_CODE, {"e": NEW_ADDRESS}, token=token, headers={"Accept-Language": "en"}
+            )
+        )["requestSecurityCode"]
+        modified = (await api.data(MODIFY, {"input": new_email}, token=token))["modify"]
+    ended = (
+        "email",
+        "EMAIL_NOT_RESERVED",
+        "Este correo electrónico no está reservado para usted: la reserva terminó; vuelva a "
+        "comprobar su disponibilidad.",
+    )
+    assert [(e["field"], e["code"], e["message"]) for e in spanish["errors"]] == [ended]
+    assert [(e["field"], e["code"], e["message"]) for e in modified["errors"]] == [ended]
+    assert [(e["field"], e["code"], e["message"]) for e in english["errors"]] == [
+        (
+            "email",
+            "EMAIL_NOT_RESERVED",
+            "This e-mail address is not reserved for you: the hold on it ended; check its "
+            "availability again.",
+        )
+    ]
+    assert smtp.to(NEW_ADDRESS) == []
+
+
+async def test_a_code_whose_address_another_user_took_meanwhile_says_so_and_none_is_left(
+    clocks: Mapping[int, Server],
+    services: Services,
+    environment: Environment,
+    smtp: SmtpSink,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The holder asks at T+14, a minute before its hold ends; between its hold being read and
+    renewed, another user, on a clock at T+16, finds the address free and takes it. No HTTP
+    request can be put between those two steps: the services are driven in the test process."""
+    holder, other = await operators(services, 2)
+    await hold_at(clocks, 0, holder)
+    at_14 = build_services(environment.settings(clock_fixed=T + timedelta(minutes=14)))
+    at_16 = build_services(environment.settings(clock_fixed=T + timedelta(minutes=16)))
+    issue = at_14.codes.issue
+
+    async def issue_once_the_other_took_it(**arguments: Any) -> int:
+        assert (await check_email_availability(at_16, operator=other, email=NEW_ADDRESS)).available
+        return await issue(**arguments)
+
+    monkeypatch.setattr(at_14.codes, "issue", issue_once_the_other_took_it)
+    try:
+        with pytest.raises(DomainError) as refused:
+            await request_security_code(at_14, operator=holder, email=NEW_ADDRESS)
+        [error] = refused.value.errors
+        assert holder.id is not None
+        left = await at_14.codes.current(
+            operator_id=holder.id, purpose=MODIFY_PURPOSE, now=at_14.clock.now()
+        )
+    finally:
+        await at_14.close()
+        await at_16.close()
+    assert error == FieldError("email", ErrorCode.EMAIL_NOT_RESERVED, {"why": Detail.HOLD_TAKEN})
+    assert error_message(error) == (
+        "Este correo electrónico no está reservado para usted: la reserva terminó y otro usuario "
+        "lo reservó después; use otra dirección o inténtelo de nuevo en unos minutos."
+    )
+    assert error_message(error, Locale.EN) == (
+        "This e-mail address is not reserved for you: the hold on it ended and another user has "
+        "reserved it since; use another address or try again in a few minutes."
+    )
+    assert left is None
+    assert smtp.to(NEW_ADDRESS) == []
     assert await holder_in_redis(services) == str(other.id)
 
 

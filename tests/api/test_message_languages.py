@@ -1,5 +1,6 @@
-"""Refusals of the partner-key and webhook mutations read in the caller's language, with the same
-field and code in both, and NOT_FOUND says what was not found."""
+"""Refusals read in the caller's language, with the same field and code in both, and each says
+what fits its situation: the partner-key and webhook mutations (NOT_FOUND says what was not
+found), and the modification form with its security code and the address it goes to."""
 
 from __future__ import annotations
 
@@ -7,10 +8,20 @@ from typing import Any
 
 import pytest
 
+from api.domain.modification import MODIFY_PURPOSE
+from api.domain.security_codes import MAX_CODES_PER_HOUR
 from api.resolvers.node_ids import PARTNER_KEY_NODE, WEBHOOK_DELIVERY_NODE, WEBHOOK_NODE, node_id
 from api.services.container import Services
 from api.services.partner_keys import create_partner_key
-from tests.api.conftest import PASSWORD, STAFF_IDENTIFICATION, STAFF_USER_ID, Api, make_staff
+from tests.api.conftest import (
+    PASSWORD,
+    STAFF_IDENTIFICATION,
+    STAFF_USER_ID,
+    Api,
+    SmtpSink,
+    make_staff,
+)
+from tests.api.test_modify import AVAILABILITY, MODIFY, REQUEST_CODE, form, request_code, signed_in
 
 ENGLISH = {"Accept-Language": "en"}
 CREATE_KEY = """mutation($name: String!, $scopes: [String!]!) {
@@ -27,6 +38,7 @@ REDELIVER = """mutation($id: ID!) {
 }"""
 # Accepted by the test servers' settings (WEBHOOK_ALLOWED_INTERNAL_TARGETS), never called here.
 REACHABLE = "http://127.0.0.1:9/hooks"
+REGISTERED_ADDRESS = "ana.gonzalez@correo.example"
 
 
 async def staff_token(api: Api, services: Services) -> str:
@@ -45,6 +57,10 @@ def only_error(data: dict[str, Any], name: str) -> dict[str, Any]:
     errors: list[dict[str, Any]] = data[name]["errors"]
     assert len(errors) == 1, data
     return errors[0]
+
+
+def wrong_code_for(code: str) -> str:
+    return "ZZZZ2222" if code != "ZZZZ2222" else "YYYY3333"
 
 
 async def test_a_partner_name_refused_for_its_format_says_what_is_expected_in_each_language(
@@ -242,3 +258,178 @@ async def test_a_string_literal_with_nul_is_refused_in_the_callers_language(api:
             "extensions": {"code": "INVALID_FORMAT"},
         }
     ]
+
+
+async def test_a_city_of_another_province_is_refused_as_not_one_of_its_cantons_in_each_language(
+    api: Api, services: Services
+) -> None:
+    _, token = await signed_in(api, services)
+    # Quito (1701) is a canton of Pichincha, not of Guayas (09); the form is refused before its
+    # code is looked at.
+    arguments = {"input": form(provinceCode="09", cityCode="1701", securityCode="ABCD2345")}
+
+    spanish = only_error(await api.data(MODIFY, arguments, token=token), "modify")
+    english = only_error(await api.data(MODIFY, arguments, token=token, headers=ENGLISH), "modify")
+
+    assert spanish == {
+        "field": "cityCode",
+        "code": "CITY_NOT_IN_PROVINCE",
+        "message": "La ciudad elegida no es un cantón de la provincia elegida.",
+    }
+    assert english == {
+        "field": "cityCode",
+        "code": "CITY_NOT_IN_PROVINCE",
+        "message": "The chosen city is not a canton of the chosen province.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("headers", "one_left"), [({}, "Le queda 1 intento."), (ENGLISH, "1 attempt left.")]
+)
+async def test_after_four_wrong_codes_the_one_attempt_left_reads_in_the_singular(
+    api: Api, services: Services, smtp: SmtpSink, headers: dict[str, str], one_left: str
+) -> None:
+    _, token = await signed_in(api, services)
+    wrong = wrong_code_for(await request_code(api, token, smtp, REGISTERED_ADDRESS))
+
+    for _ in range(4):
+        refused = only_error(
+            await api.data(
+                MODIFY, {"input": form(securityCode=wrong)}, token=token, headers=headers
+            ),
+            "modify",
+        )
+
+    assert (refused["field"], refused["code"]) == ("securityCode", "CODE_INVALID")
+    assert refused["message"].endswith(one_left)
+
+
+async def test_a_code_asked_for_again_within_the_wait_is_told_the_wait_in_each_language(
+    api: Api, services: Services, smtp: SmtpSink
+) -> None:
+    _, token = await signed_in(api, services)
+    await request_code(api, token, smtp, REGISTERED_ADDRESS)
+    again = {"e": REGISTERED_ADDRESS}
+
+    spanish = only_error(await api.data(REQUEST_CODE, again, token=token), "requestSecurityCode")
+    english = only_error(
+        await api.data(REQUEST_CODE, again, token=token, headers=ENGLISH), "requestSecurityCode"
+    )
+
+    assert spanish["code"] == english["code"] == "CODE_RECENTLY_SENT"
+    assert spanish["message"].startswith(
+        "Ya le enviamos un código de seguridad hace un momento: podrá solicitar otro en "
+    )
+    assert spanish["message"].endswith(
+        " segundos. Si aún no le llegó, revise su correo (también la bandeja de correos no "
+        "deseados)."
+    )
+    assert english["message"].startswith(
+        "A security code was sent to you a moment ago: you can request another one in "
+    )
+    assert english["message"].endswith(
+        " seconds. If it has not arrived yet, check your mail (the spam folder too)."
+    )
+    assert len(smtp.messages) == 1
+
+
+async def test_a_code_for_an_address_never_checked_says_to_check_it_first_in_each_language(
+    api: Api, services: Services
+) -> None:
+    _, token = await signed_in(api, services)
+    unchecked = {"e": "ana.nueva@correo.example"}
+
+    spanish = only_error(
+        await api.data(REQUEST_CODE, unchecked, token=token), "requestSecurityCode"
+    )
+    english = only_error(
+        await api.data(REQUEST_CODE, unchecked, token=token, headers=ENGLISH),
+        "requestSecurityCode",
+    )
+
+    assert (spanish["field"], spanish["code"]) == ("email", "EMAIL_NOT_RESERVED")
+    assert (english["field"], english["code"]) == ("email", "EMAIL_NOT_RESERVED")
+    assert spanish["message"] == (
+        "Este correo electrónico no está reservado para usted: compruebe primero su disponibilidad."
+    )
+    assert english["message"] == (
+        "This e-mail address is not reserved for you: check its availability first."
+    )
+
+
+async def test_checking_another_address_once_a_code_went_to_the_first_is_explained_alike(
+    api: Api, services: Services, smtp: SmtpSink
+) -> None:
+    _, token = await signed_in(api, services)
+    first = "ana.nueva@correo.example"
+    checked = (await api.data(AVAILABILITY, {"e": first}, token=token))["checkEmailAvailability"]
+    assert checked["available"] is True
+    await request_code(api, token, smtp, first)
+    another = {"e": "ana.otra@correo.example"}
+
+    spanish = only_error(
+        await api.data(AVAILABILITY, another, token=token), "checkEmailAvailability"
+    )
+    english = only_error(
+        await api.data(AVAILABILITY, another, token=token, headers=ENGLISH),
+        "checkEmailAvailability",
+    )
+
+    assert spanish == {
+        "field": "email",
+        "code": "EMAIL_ALREADY_VERIFIED",
+        "message": "Ya comprobó la disponibilidad de otro correo electrónico y solicitó su código "
+        "de seguridad, por lo que en esta actualización ya no puede cambiarlo. Continúe con ese "
+        "correo o inténtelo de nuevo en 15 minutos.",
+    }
+    assert english == {
+        "field": "email",
+        "code": "EMAIL_ALREADY_VERIFIED",
+        "message": "You already checked another e-mail address and requested its security code, "
+        "so you can no longer change it in this update. Continue with that address or try again "
+        "in 15 minutes.",
+    }
+
+
+async def test_the_callers_own_address_is_the_one_to_keep_not_unavailable_in_each_language(
+    api: Api, services: Services
+) -> None:
+    _, token = await signed_in(api, services)
+    own = {"e": REGISTERED_ADDRESS.upper()}
+
+    spanish = (await api.data(AVAILABILITY, own, token=token))["checkEmailAvailability"]
+    english = (await api.data(AVAILABILITY, own, token=token, headers=ENGLISH))[
+        "checkEmailAvailability"
+    ]
+
+    assert spanish["available"] is english["available"] is False
+    assert spanish["message"] == (
+        "Es el correo electrónico que ya tiene registrado: para conservarlo, elija «Sí» en "
+        "«¿Desea mantener el mismo correo electrónico?»."
+    )
+    assert english["message"] == (
+        'It is the e-mail address you already have registered: to keep it, choose "Yes" under '
+        '"Keep the same e-mail address?".'
+    )
+
+
+async def test_the_hourly_code_limit_tells_its_wait_as_one_hour_in_each_language(
+    api: Api, services: Services, smtp: SmtpSink
+) -> None:
+    operator, token = await signed_in(api, services)
+    assert operator.id is not None
+    for _ in range(MAX_CODES_PER_HOUR):
+        await request_code(api, token, smtp, REGISTERED_ADDRESS)
+        # The resend wait is the store's: forget the code as if a minute had passed.
+        await services.codes.discard(operator_id=operator.id, purpose=MODIFY_PURPOSE)
+    again = {"e": REGISTERED_ADDRESS}
+
+    spanish = only_error(await api.data(REQUEST_CODE, again, token=token), "requestSecurityCode")
+    english = only_error(
+        await api.data(REQUEST_CODE, again, token=token, headers=ENGLISH), "requestSecurityCode"
+    )
+
+    assert spanish["code"] == english["code"] == "RATE_LIMITED"
+    assert spanish["retryAfterSeconds"] > 3540  # a minute's rounding from a full hour
+    assert spanish["message"].endswith("Intente nuevamente en 1 hora.")
+    assert english["message"].endswith("Try again in 1 hour.")

@@ -132,7 +132,12 @@ async def test_keeping_the_email_the_code_goes_to_the_registered_address_and_mod
         await api.data(MODIFY, {"input": form(securityCode=f"  {code.lower()} ")}, token=token)
     )["modify"]
     assert payload["errors"] == []
-    assert payload["message"] == "Su actualización de Datos se ha realizado con éxito"
+    # §5.7's confirmation, and the agreement still to sign: not the guide's "update done".
+    assert payload["message"] == (
+        "La modificación de sus datos se ha realizado con éxito. Para completar su actualización "
+        "de Datos, firme con su TOKEN el Convenio para la utilización de canales electrónicos o "
+        "tecnológicos del SENAE."
+    )
     operator = payload["operator"]
     assert operator["version"] == 2
     assert operator["city"] == {"code": "0907", "name": "Durán"}
@@ -351,7 +356,9 @@ async def test_an_expired_code_is_refused_with_the_instruction_to_request_a_new_
     assert "Solicite un nuevo código de seguridad" in error["message"]
 
 
-async def test_five_wrong_codes_kill_the_code(api: Api, services: Services, smtp: SmtpSink) -> None:
+async def test_five_wrong_codes_kill_the_code_and_a_new_one_may_be_asked_at_once(
+    api: Api, services: Services, smtp: SmtpSink
+) -> None:
     _, token = await signed_in(api, services)
     code = await request_code(api, token, smtp, "ana.gonzalez@correo.example")
     wrong = "ZZZZ2222" if code != "ZZZZ2222" else "YYYY3333"
@@ -365,6 +372,10 @@ async def test_five_wrong_codes_kill_the_code(api: Api, services: Services, smtp
     result = (await api.data(MODIFY, {"input": form(securityCode=code)}, token=token))["modify"]
     assert result["errors"][0]["code"] == "CODE_LOCKED"
     assert (await stored_operator(services)).version == 1
+    # "Solicite un nuevo código": the dead code imposes no resend wait.
+    fresh = await request_code(api, token, smtp, "ana.gonzalez@correo.example")
+    result = (await api.data(MODIFY, {"input": form(securityCode=fresh)}, token=token))["modify"]
+    assert result["errors"] == []
 
 
 async def test_parallel_wrong_guesses_cannot_exceed_the_attempt_limit(

@@ -45,14 +45,29 @@ async def test_an_unknown_hash_is_not_found_until_the_client_sends_its_text(api:
     assert code(first) == "PERSISTED_QUERY_NOT_FOUND"
     # Word for word what Apollo's link and urql's persistedExchange look for; explained beside it.
     assert first["errors"][0]["message"] == "PersistedQueryNotFound"
-    assert first["errors"][0]["extensions"]["detail"].startswith(
-        "La consulta de ese hash no se conoce"
+    assert first["errors"][0]["extensions"]["detail"] == (
+        "No hay ninguna consulta guardada con ese hash: envíe la consulta de nuevo con su texto."
     )
 
     with_text = await post(api, {"query": query, **by_hash})
     assert len(with_text["data"]["mobileCarriers"]) == 5
 
     assert await post(api, by_hash) == with_text
+
+
+async def test_an_unknown_hash_keeps_the_clients_word_and_explains_it_in_english_beside_it(
+    api: Api,
+) -> None:
+    by_hash = {"extensions": persisted(sha256(unique("{ countries { code } }")))}
+
+    english = await post(api, by_hash, **{"Accept-Language": "en"})
+
+    assert english["errors"][0]["message"] == "PersistedQueryNotFound"
+    extensions = english["errors"][0]["extensions"]
+    assert extensions["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    assert extensions["detail"] == (
+        "No query is stored under that hash: send the query again with its text."
+    )
 
 
 async def test_a_kept_query_takes_new_variables_each_time(api: Api) -> None:

@@ -1,7 +1,7 @@
-"""A user ID staff reactivate after the yearly enforcement gets a grace to do the update
-(ANNUAL_UPDATE_REACTIVATION_GRACE_DAYS, from the reactivation the audit trail records) before
-`enforce-annual-update` disables it again: through the API and the command line, on fixed
-clocks, against the real PostgreSQL."""
+"""A user ID staff reactivate after the yearly enforcement, or an employee its company lets update
+only after January, gets a grace to do the update (ANNUAL_UPDATE_REACTIVATION_GRACE_DAYS, from
+the reactivation or the grant the audit trail records) before `enforce-annual-update` disables
+it: through the API and the command line, on fixed clocks, against the real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from tests.api.conftest import (
     start_server,
     stop_server,
 )
-from tests.api.test_annual_update import FEBRUARY_2027, run_cli
+from tests.api.test_annual_update import FEBRUARY_2027, registered_in, run_cli
+from tests.api.test_employees import COMPANY_RUC, PERMISSION, company
 from tests.api.test_yearly_update_law import REACTIVATE, an_oce, modify_with_the_mailed_code, sign
 
 REACTIVATED_AT = datetime.fromisoformat("2027-02-10T09:00:00-05:00")
@@ -102,7 +103,7 @@ async def test_the_enforcement_after_the_grace_disables_an_operator_still_not_up
         api = Api(client)
         await disabled_then_reactivated(services, environment, api)
         assert enforce(environment, REACTIVATED_AT + GRACE) == [
-            "yearly update 2027: disabled 1 operators",
+            "yearly update 2027: disabled 1 operator",
             "USUARIO01",
         ]
         staff = await api.login("0109876540", "SENAE.STAFF")
@@ -134,3 +135,24 @@ async def test_a_reactivated_operator_that_completes_the_update_is_not_disabled_
     assert state["status"] == "ACTIVE"
     assert state["annualUpdate"]["status"] == "COMPLETED_LATE"
     assert state["annualUpdate"]["completedAt"].startswith("2027-02-10")
+
+
+async def test_an_employee_granted_the_permission_after_january_gets_the_grace_from_the_grant(
+    services: Services, environment: Environment, reactivation_day: Server
+) -> None:
+    await company(services)
+    for user_id in ("REPRE01", "EMPLEADO01"):
+        await registered_in(services, user_id, datetime.fromisoformat("2026-05-01T09:00:00-05:00"))
+    async with httpx.AsyncClient(base_url=reactivation_day.url, timeout=30) as client:
+        api = Api(client)
+        representative = await api.login(COMPANY_RUC, "REPRE01")
+        granted = await api.data(PERMISSION, {"u": "EMPLEADO01", "a": True}, token=representative)
+        assert granted["setEmployeePermission"]["errors"] == []
+        employee = await api.login(COMPANY_RUC, "EMPLEADO01")
+        state = (await api.data(STATE, token=employee))["me"]
+        assert state["annualUpdate"]["status"] == "OVERDUE"
+        assert datetime.fromisoformat(state["annualUpdate"]["dueBy"]) == REACTIVATED_AT + GRACE
+        # The representative had January; the employee, refused the update until the grant, has
+        # the grace after it.
+        assert enforce(environment, REACTIVATED_AT + timedelta(days=1))[1:] == ["REPRE01"]
+        assert enforce(environment, REACTIVATED_AT + GRACE)[1:] == ["EMPLEADO01"]

@@ -170,7 +170,7 @@ async def test_reimporting_a_changed_state_updates_it_and_the_same_file_again_ch
     changed = run_cli(environment, "import-companies", str(suspended))
     assert "0 companies added, 1 updated, 0 unchanged" in changed.stdout, changed.stdout
     assert "1 suspended and 0 passive" in changed.stdout
-    assert "1 operators of updated companies notified" in changed.stdout
+    assert "1 operator of updated companies notified" in changed.stdout
     assert await stored_states(services) == {COMPANY_RUC: "SUSPENDED"}
     assert await count_rows(services, "outbox_events") == events_before + 1
 

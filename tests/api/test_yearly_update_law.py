@@ -83,7 +83,8 @@ async def sign(api: Api, environment: Environment, token: str, **headers: str) -
     return signed
 
 
-async def modify_with_the_mailed_code(api: Api, smtp: SmtpSink, token: str) -> None:
+async def modify_with_the_mailed_code(api: Api, smtp: SmtpSink, token: str) -> str:
+    """The answer's message of a successful "Modificar"."""
     address = "ana.gonzalez@correo.example"
     sent = await api.data(
         f'mutation {{ requestSecurityCode(email: "{address}") {{ errors {{ code }} }} }}',
@@ -93,6 +94,23 @@ async def modify_with_the_mailed_code(api: Api, smtp: SmtpSink, token: str) -> N
     code = code_from(smtp.to(address)[-1])
     modified = await api.data(MODIFY, {"input": form(securityCode=code)}, token=token)
     assert modified["modify"]["errors"] == []
+    message: str = modified["modify"]["message"]
+    return message
+
+
+async def updated_and_signed_in_december_2026(services: Services, version: str) -> None:
+    """Last year's update and signature, as the rows keep them."""
+    async with services.transaction() as session:
+        await session.exec(  # type: ignore[call-overload]
+            text(
+                "UPDATE operators SET last_update_at = :updated, agreement_signed_at = :signed, "
+                "agreement_version = :v WHERE user_id = 'USUARIO01'"
+            ).bindparams(
+                updated=datetime(2026, 12, 10, 15, tzinfo=UTC),
+                signed=datetime(2026, 12, 10, 15, 5, tzinfo=UTC),
+                v=version,
+            )
+        )
 
 
 async def test_signing_without_this_years_update_says_what_is_missing_not_success(
@@ -112,6 +130,37 @@ async def test_signing_without_this_years_update_says_what_is_missing_not_succes
         assert state["agreementPending"] is False
 
 
+async def test_signing_after_january_without_an_update_says_what_is_missing_not_success(
+    services: Services, environment: Environment, february_server: Server
+) -> None:
+    await an_oce(services)
+    async with httpx.AsyncClient(base_url=february_server.url, timeout=30) as client:
+        api = Api(client)
+        token = await api.login("0912345675001", "USUARIO01")
+        signed = await sign(api, environment, token, **{"Accept-Language": "en"})
+        assert "successfully" not in signed["message"]
+        assert "2027 is not complete yet" in signed["message"]
+        assert signed["operator"]["annualUpdate"]["status"] == "OVERDUE"
+
+
+async def test_signing_again_what_last_year_signed_says_this_years_update_is_missing(
+    services: Services, environment: Environment, january_server: Server
+) -> None:
+    await an_oce(services)
+    async with httpx.AsyncClient(base_url=january_server.url, timeout=30) as client:
+        api = Api(client)
+        await updated_and_signed_in_december_2026(services, (await current(api))["version"])
+        token = await api.login("0912345675001", "USUARIO01")
+        signed = await sign(api, environment, token)
+        assert signed["alreadySigned"] is True
+        assert "no se registró nada nuevo" in signed["message"]
+        assert "de 2027 aún no está completa" in signed["message"]
+        assert "Modificar" in signed["message"]
+        state = (await api.data(STATUS, token=token))["me"]["annualUpdate"]
+        assert state["status"] == "DUE"
+        assert state["missing"] == ["MODIFY", "SIGN_AGREEMENT"]
+
+
 async def test_the_update_then_the_signature_in_january_answers_the_guides_success(
     services: Services, environment: Environment, january_server: Server, smtp: SmtpSink
 ) -> None:
@@ -119,7 +168,10 @@ async def test_the_update_then_the_signature_in_january_answers_the_guides_succe
     async with httpx.AsyncClient(base_url=january_server.url, timeout=30) as client:
         api = Api(client)
         token = await api.login("0912345675001", "USUARIO01")
-        await modify_with_the_mailed_code(api, smtp, token)
+        modified = await modify_with_the_mailed_code(api, smtp, token)
+        # Halfway, the answer says what is left, not the guide's "update done".
+        assert "Su actualización de Datos se ha realizado con éxito" not in modified
+        assert "firme con su TOKEN el Convenio" in modified
         halfway = (await api.data(STATUS, token=token))["me"]["annualUpdate"]
         assert halfway["missing"] == ["SIGN_AGREEMENT"]
         signed = await sign(api, environment, token, **{"Accept-Language": "en"})
@@ -139,7 +191,7 @@ async def test_a_reenabled_operator_that_updates_and_signs_after_january_complet
         role=Role.STAFF,
     )
     first = run_cli(environment, "enforce-annual-update", clock=FEBRUARY_2027)
-    assert first.stdout.splitlines() == ["yearly update 2027: disabled 1 operators", "USUARIO01"]
+    assert first.stdout.splitlines() == ["yearly update 2027: disabled 1 operator", "USUARIO01"]
 
     async with httpx.AsyncClient(base_url=february_server.url, timeout=30) as client:
         api = Api(client)
@@ -193,7 +245,7 @@ async def test_a_general_user_owes_no_yearly_update_by_default(
     # The covered types are a setting: with Usuario General among them, it owes it.
     covered = dry_run_covering(environment, "GENERAL_USER,EMPLOYEE")
     assert covered.stdout.splitlines() == [
-        "yearly update 2027: would disable 1 operators",
+        "yearly update 2027: would disable 1 operator",
         "USUARIO01",
     ]
 
@@ -240,6 +292,6 @@ async def test_an_employee_refused_the_update_is_neither_reminded_nor_disabled(
     assert reminders.stdout.splitlines() == ["reminders sent: 1", "EMPLEADO02"]
     enforced = run_cli(environment, "enforce-annual-update", clock=FEBRUARY_2027)
     assert enforced.stdout.splitlines() == [
-        "yearly update 2027: disabled 1 operators",
+        "yearly update 2027: disabled 1 operator",
         "EMPLEADO02",
     ]

@@ -11,7 +11,6 @@ from asn1crypto import core
 from cryptography import x509
 
 from api.domain.certificate_holders import (
-    ACCREDITED_CA_PENS,
     ACCREDITED_CAS,
     CertificateHolder,
     CertificateKind,
@@ -48,7 +47,7 @@ REPRESENTATIVE = Holder(
     company_ruc=COMPANY_RUC,
     company_name="IMPORTADORA ANDINA S.A.",
 )
-DEFAULT = configured_authorities(ACCREDITED_CA_PENS)
+DEFAULT = configured_authorities(())
 
 
 @functools.cache
@@ -56,9 +55,7 @@ def _ca() -> TestCA:
     return make_ca("AC Pruebas")
 
 
-def _holder(
-    certificate: x509.Certificate, pens: tuple[str, ...] = ACCREDITED_CA_PENS
-) -> CertificateHolder:
+def _holder(certificate: x509.Certificate, pens: tuple[str, ...] = ()) -> CertificateHolder:
     return read_certificate_holder(certificate, authorities=configured_authorities(pens))
 
 
@@ -144,7 +141,7 @@ def test_a_configured_pen_not_listed_is_read_with_the_generic_numbering() -> Non
     signer = _ca().issue_holder(
         REPRESENTATIVE, layout="extensions", pen=pen, kind_policy=LEGAL_REPRESENTATIVE_POLICY
     )
-    holder = _holder(signer.certificate, pens=(*ACCREDITED_CA_PENS, pen))
+    holder = _holder(signer.certificate, pens=(pen,))
     assert holder.layout is CertificateLayout.EXTENSIONS
     assert holder.kind is CertificateKind.LEGAL_REPRESENTATIVE
     assert (holder.identification, holder.company_ruc) == (CEDULA, COMPANY_RUC)
@@ -161,10 +158,11 @@ def test_the_extensions_of_a_pen_not_configured_are_not_read() -> None:
     assert holder.company_ruc is None
 
 
-def test_removing_a_pen_from_the_setting_stops_reading_that_cas_extensions() -> None:
+def test_configuring_a_further_pen_keeps_the_accredited_cas_read() -> None:
     signer = _ca().issue_holder(PERSON, layout="extensions", pen=BANCO_CENTRAL_PEN)
-    without = tuple(pen for pen in ACCREDITED_CA_PENS if pen != BANCO_CENTRAL_PEN)
-    assert _holder(signer.certificate, pens=without).identification == "0000071234"
+    holder = _holder(signer.certificate, pens=("1.3.6.1.4.1.99999",))
+    assert holder.layout is CertificateLayout.EXTENSIONS
+    assert holder.identification == PERSON.cedula
 
 
 def test_a_certificate_of_no_known_ca_is_read_from_its_subject() -> None:
@@ -182,14 +180,18 @@ def test_every_accredited_ca_listed_in_the_shared_page_is_configured_by_default(
         "1.3.6.1.4.1.37746",
         "1.3.6.1.4.1.18332",
         "1.3.6.1.4.1.37442",
-    } <= set(ACCREDITED_CA_PENS)
-    assert len(ACCREDITED_CA_PENS) == len(ACCREDITED_CAS)
-    assert [ca.pen for ca in DEFAULT] == list(ACCREDITED_CA_PENS)
+    } <= {ca.pen for ca in DEFAULT}
+    assert DEFAULT == ACCREDITED_CAS
 
 
 def test_configured_pens_are_deduplicated_and_trimmed() -> None:
-    authorities = configured_authorities([" 1.3.6.1.4.1.99999 ", "1.3.6.1.4.1.99999.", ""])
-    assert [ca.pen for ca in authorities] == ["1.3.6.1.4.1.99999"]
+    authorities = configured_authorities(
+        [" 1.3.6.1.4.1.99999 ", "1.3.6.1.4.1.99999.", "", ACCREDITED_CAS[0].pen]
+    )
+    assert [ca.pen for ca in authorities] == [
+        *(ca.pen for ca in ACCREDITED_CAS),
+        "1.3.6.1.4.1.99999",
+    ]
 
 
 @pytest.mark.parametrize(

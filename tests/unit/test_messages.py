@@ -28,6 +28,7 @@ PARAMETERS: dict[str, object] = {
     "ruc": "«ruc»",
     "status": "«status»",
     "email": "«email»",
+    "first_line": 107,
 }
 
 
@@ -175,6 +176,39 @@ def test_a_wait_agrees_in_number_and_long_ones_are_told_in_minutes(
     limited = FieldError(None, ErrorCode.RATE_LIMITED, {"retry_after": seconds})
     assert error_message(limited).endswith(f"Intente nuevamente en {spanish}.")
     assert error_message(limited, Locale.EN).endswith(f"Try again in {english}.")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "spanish", "english"),
+    [
+        (3599, "1 hora", "1 hour"),
+        (3600, "1 hora", "1 hour"),
+        (3660, "1 hora y 1 minuto", "1 hour and 1 minute"),
+        (5400, "1 hora y 30 minutos", "1 hour and 30 minutes"),
+        (7200, "2 horas", "2 hours"),
+        (9000, "2 horas y 30 minutos", "2 hours and 30 minutes"),
+    ],
+)
+def test_a_wait_of_an_hour_or_more_is_told_in_hours_agreeing_in_number(
+    seconds: int, spanish: str, english: str
+) -> None:
+    assert wait_phrase(seconds, Locale.ES) == spanish
+    assert wait_phrase(seconds, Locale.EN) == english
+
+
+@pytest.mark.parametrize("code", list(ErrorCode))
+def test_a_message_without_its_parameters_never_reads_a_doubled_full_stop(code: ErrorCode) -> None:
+    for locale in Locale:
+        message = error_message(FieldError(None, code), locale)
+        assert "…." not in message, message
+
+
+def test_the_error_code_descriptions_of_the_schema_never_read_a_doubled_full_stop() -> None:
+    from api.graphql.schema import schema
+
+    sdl = schema.as_str()
+    assert "enum UserErrorCode" in sdl
+    assert "…." not in sdl
 
 
 @pytest.mark.parametrize("code", [ErrorCode.TOO_MANY_WEBHOOKS, ErrorCode.TOO_MANY_SUBSCRIPTIONS])

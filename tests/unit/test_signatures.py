@@ -21,7 +21,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.domain.certificate_holders import (
-    ACCREDITED_CA_PENS,
     CertificateKind,
     CertificateLayout,
     CertificationAuthority,
@@ -86,9 +85,7 @@ def _verify(
         trust_anchors=_anchors() if anchors is None else anchors,
         now=now,
         party=party or SigningParty(identification=identification),
-        authorities=configured_authorities(ACCREDITED_CA_PENS)
-        if authorities is None
-        else authorities,
+        authorities=configured_authorities(()) if authorities is None else authorities,
     )
 
 
@@ -635,7 +632,7 @@ def test_an_extension_layout_certificate_of_a_pen_not_configured_names_nobody() 
         REPRESENTATIVE, layout="extensions", pen="1.3.6.1.4.1.99999", kind_policy="2.3.1"
     )
     assert _refusal(signer=signer, party=COMPANY) == MISMATCH
-    pens = configured_authorities((*ACCREDITED_CA_PENS, "1.3.6.1.4.1.99999"))
+    pens = configured_authorities(("1.3.6.1.4.1.99999",))
     evidence = _verify(signer=signer, party=COMPANY, authorities=pens)
     assert evidence.capacity is SigningCapacity.FOR_ORGANIZATION
 

@@ -82,6 +82,9 @@ class FieldSpec:
     pattern: str | None = None
     format_hint: str | None = None
     catalog: str | None = None
+    # The query that finds an option by any of the names a user may look for (a canton by a
+    # parish or a former name: the procedure's list shows "Chongón" and "Eloy Alfaro").
+    search: str | None = None
     depends_on: FieldDependency | None = None
     default: str | None = None
     help_es: str | None = None
@@ -224,6 +227,7 @@ CITY = FieldSpec(
     pattern=rf"^[0-9]{{{CITY_CODE_LENGTH}}}$",
     format_hint="XXXX (INEC)",
     catalog="cities",
+    search="searchCities",
     depends_on=FieldDependency(
         field=PROVINCE.name,
         equals=None,

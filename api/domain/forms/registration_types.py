@@ -175,8 +175,8 @@ REGISTRATION_TYPES: Final[tuple[RegistrationTypeSpec, ...]] = (
         ),
         notes_en=(
             "This option is available only once the company has granted the permission under "
-            '"Administración de empleado" (SENAE-ISEE-3-2-013); otherwise the system shows "The '
-            'permission has not been granted to this user".'
+            '"Administración de empleado" (SENAE-ISEE-3-2-013); otherwise the system shows "You '
+            'have not been granted the permission to update your registration data".'
         ),
         requires_company_permission=True,
     ),
