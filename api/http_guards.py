@@ -31,7 +31,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.domain.errors import ErrorCode, FieldError
-from api.domain.messages import error_message, parse_locale
+from api.domain.messages import RequestRefusal, error_message, parse_locale, refusal_message
 from api.observability.metrics import HTTP_REQUESTS_REFUSED
 from api.persistence.request_budget import RequestBudgetCounter
 from api.settings import ProxyNetwork
@@ -41,33 +41,15 @@ log = logging.getLogger("api.http")
 UNKNOWN_CLIENT: Final = "unknown"
 
 
-BODY_TIMEOUT_ANSWER: Final = orjson.dumps(
-    {
-        "errors": [
-            {
-                "message": "The request body did not arrive in time.",
-                "extensions": {"code": "REQUEST_TIMEOUT"},
-            }
-        ]
-    }
-)
-
-
 class BodyTooLarge(Exception):
     """The body went over the limit while it was being read."""
 
 
-def too_large_body(limit: int) -> bytes:
-    return orjson.dumps(
-        {
-            "errors": [
-                {
-                    "message": f"Request body too large: at most {limit} bytes.",
-                    "extensions": {"code": "PAYLOAD_TOO_LARGE"},
-                }
-            ]
-        }
-    )
+def refusal_body(scope: Scope, refusal: RequestRefusal, **params: object) -> bytes:
+    """The JSON error of a request refused before the application, in the caller's language."""
+    locale = parse_locale(scope_header(scope, b"accept-language"))
+    message = refusal_message(refusal, locale, **params)
+    return orjson.dumps({"errors": [{"message": message, "extensions": {"code": refusal.value}}]})
 
 
 def scope_header(scope: Scope, name: bytes) -> str | None:
@@ -115,7 +97,7 @@ class BodySizeLimit:
         declared, chunked = _body_framing(scope)
         if declared is not None and declared.isdigit():
             if int(declared) > self.max_bytes:
-                await self._refuse(send)
+                await self._refuse(scope, send)
                 return
             if declared == "0" and not chunked:
                 await self.app(scope, receive, send)
@@ -154,17 +136,19 @@ class BodySizeLimit:
         except BodyTooLarge:
             if response_started:  # pragma: no cover - the app answered before reading it all
                 return
-            await self._refuse(send)
+            await self._refuse(scope, send)
         except BodyTimedOut:
             if response_started:  # pragma: no cover
                 return
             HTTP_REQUESTS_REFUSED.labels(reason="body_timeout").inc()
-            await send_refusal(send, 408, BODY_TIMEOUT_ANSWER, [(b"connection", b"close")])
+            body = refusal_body(scope, RequestRefusal.REQUEST_TIMEOUT)
+            await send_refusal(send, 408, body, [(b"connection", b"close")])
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, scope: Scope, send: Send) -> None:
         HTTP_REQUESTS_REFUSED.labels(reason="body_too_large").inc()
         log.info("request body over %d bytes refused", self.max_bytes)
-        await send_refusal(send, 413, too_large_body(self.max_bytes))
+        body = refusal_body(scope, RequestRefusal.PAYLOAD_TOO_LARGE, limit=self.max_bytes)
+        await send_refusal(send, 413, body)
 
 
 # Closing a WebSocket before accepting it answers the handshake with 403; 1008 is "policy".

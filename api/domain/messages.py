@@ -766,6 +766,41 @@ _INFO: Mapping[InfoMessage, Mapping[Locale, str]] = {
 }
 
 
+class RequestRefusal(StrEnum):
+    """A request refused as a whole, by the HTTP guards or GraphQL's own limits, or an error
+    masked in production: no field's refusal, so no `UserErrorCode`; the value is the answer's
+    `extensions.code`."""
+
+    REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    TOO_MANY_MUTATIONS = "TOO_MANY_MUTATIONS"
+    UNEXPECTED = "UNEXPECTED"
+
+
+_REFUSALS: Mapping[RequestRefusal, Mapping[Locale, str]] = {
+    RequestRefusal.REQUEST_TIMEOUT: {
+        Locale.ES: "El cuerpo de la solicitud no llegó a tiempo.",
+        Locale.EN: "The request body did not arrive in time.",
+    },
+    RequestRefusal.PAYLOAD_TOO_LARGE: {
+        Locale.ES: "El cuerpo de la solicitud es demasiado grande: admite hasta {limit} bytes.",
+        Locale.EN: "The request body is too large: at most {limit} bytes.",
+    },
+    RequestRefusal.TOO_MANY_MUTATIONS: {
+        Locale.ES: "Se admiten hasta {limit} mutaciones por solicitud (llegaron {count}).",
+        Locale.EN: "At most {limit} mutations per request ({count} given).",
+    },
+    RequestRefusal.UNEXPECTED: {
+        Locale.ES: "Error inesperado.",
+        Locale.EN: "Unexpected error.",
+    },
+}
+
+
+def refusal_message(refusal: RequestRefusal, locale: Locale = Locale.ES, **params: object) -> str:
+    return _REFUSALS[refusal][locale].format(**params)
+
+
 def parse_locale(accept_language: str | None) -> Locale:
     """Spanish unless the client's first preference is English."""
     if not accept_language:

@@ -18,7 +18,7 @@ from graphql import (
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
 from api.domain.errors import ErrorCode, FieldError
-from api.domain.messages import Detail, error_message
+from api.domain.messages import Detail, RequestRefusal, error_message, refusal_message
 from api.domain.text_safety import contains_unsafe_text
 from api.domain.vocabulary import Locale
 from api.graphql.documents import document_facts
@@ -42,11 +42,15 @@ class MaxMutationsRule(ValidationRule):
             return
         count = len(node.selection_set.selections)
         if count > MAX_MUTATIONS:
+            # Validation results are kept per document, whoever sends it: the numbers travel in
+            # the extensions, and the caller's language is given later (api/graphql/masking.py).
+            refusal = RequestRefusal.TOO_MANY_MUTATIONS
+            params: dict[str, object] = {"limit": MAX_MUTATIONS, "count": count}
             self.report_error(
                 GraphQLError(
-                    f"At most {MAX_MUTATIONS} mutations per request ({count} given).",
+                    refusal_message(refusal, Locale.ES, **params),
                     node,
-                    extensions={"code": "TOO_MANY_MUTATIONS"},
+                    extensions={"code": refusal.value, **params},
                 )
             )
 

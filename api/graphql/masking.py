@@ -13,10 +13,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Final
 
-from graphql import ExecutionResult, GraphQLError
+from graphql import GraphQLError
 
 from api.domain.errors import ErrorCode, FieldError
-from api.domain.messages import error_message
+from api.domain.messages import RequestRefusal, error_message, refusal_message
 from api.domain.vocabulary import Locale
 from api.resolvers.errors import UNAVAILABLE, PermissionRefusal
 
@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("api.resolvers")
 
-UNEXPECTED_MESSAGE: Final = "Error inesperado."
+# The request-level refusals whose message is given in the caller's language once the answer
+# is known: their errors are made where no request is at hand (a validation rule, whose result
+# is kept per document), with their parameters in the extensions.
+_TRANSLATED_REFUSALS: Final = frozenset({RequestRefusal.TOO_MANY_MUTATIONS.value})
 
 
 def has_code(error: GraphQLError) -> bool:
@@ -58,16 +61,30 @@ def in_callers_language(error: GraphQLError, locale: Locale) -> GraphQLError:
     )
 
 
-def masked(error: GraphQLError) -> GraphQLError:
-    return GraphQLError(message=UNEXPECTED_MESSAGE, nodes=error.nodes, path=error.path)
+def masked(error: GraphQLError, locale: Locale) -> GraphQLError:
+    message = refusal_message(RequestRefusal.UNEXPECTED, locale)
+    return GraphQLError(message=message, nodes=error.nodes, path=error.path)
+
+
+def refusal_in_callers_language(error: GraphQLError, locale: Locale) -> GraphQLError:
+    extensions = error.extensions or {}
+    refusal = RequestRefusal(str(extensions["code"]))
+    params = {key: value for key, value in extensions.items() if key != "code"}
+    return GraphQLError(
+        message=refusal_message(refusal, locale, **params),
+        nodes=error.nodes,
+        path=error.path,
+        extensions=error.extensions,
+    )
 
 
 def show_errors(execution: ExecutionContext, *, mask_unexpected: bool) -> None:
     """Rewrites the errors of the operation's finished result as the client may see them (see
     the module); `mask_unexpected` in production. Runs after the request-level codes are given
     (api/graphql/request_errors.py): a coded error is never masked."""
+    # graphql-core's result of an execution, or Strawberry's of a refused parse or validation.
     result = execution.result
-    if not isinstance(result, ExecutionResult) or not result.errors:
+    if result is None or not result.errors:
         return
     locale = getattr(execution.context, "locale", Locale.ES)
     result.errors = [
@@ -81,5 +98,7 @@ def visible(error: GraphQLError, locale: Locale, *, mask_unexpected: bool) -> Gr
     if isinstance(error.original_error, PermissionRefusal):
         return in_callers_language(error, locale)
     if mask_unexpected and is_unexpected(error):
-        return masked(error)
+        return masked(error, locale)
+    if error.extensions and error.extensions.get("code") in _TRANSLATED_REFUSALS:
+        return refusal_in_callers_language(error, locale)
     return error

@@ -79,7 +79,19 @@ async def test_a_body_one_byte_over_1_mb_is_refused_with_413_and_nothing_happens
         "/graphql", content=body, headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 413
-    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    assert error["message"] == (
+        f"El cuerpo de la solicitud es demasiado grande: admite hasta {LIMIT} bytes."
+    )
+    english = await http.post(
+        "/graphql",
+        content=body,
+        headers={"Content-Type": "application/json", "Accept-Language": "en"},
+    )
+    assert english.json()["errors"][0]["message"] == (
+        f"The request body is too large: at most {LIMIT} bytes."
+    )
     assert await sign_in_traces(environment) == []
     assert await count_rows(services, "operators") == 1
     # The same sign-in, not padded, does leave its trace: the check above can see one.
@@ -495,6 +507,7 @@ async def test_a_body_sent_slower_than_the_bound_is_cut_with_408(impatient_serve
     try:
         writer.write(
             b"POST /graphql HTTP/1.1\r\nHost: api\r\nContent-Type: application/json\r\n"
+            b"Accept-Language: es-EC\r\n"
             b'Content-Length: 200\r\n\r\n{"query": '
         )
         await writer.drain()
@@ -502,6 +515,7 @@ async def test_a_body_sent_slower_than_the_bound_is_cut_with_408(impatient_serve
     finally:
         writer.close()
     assert answer.startswith(b"HTTP/1.1 408")
+    assert "El cuerpo de la solicitud no llegó a tiempo." in answer.decode()
 
 
 async def test_connections_beyond_the_cap_are_refused_not_held(impatient_server: Server) -> None:

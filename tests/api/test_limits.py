@@ -49,5 +49,12 @@ async def test_more_than_three_mutations_in_one_request_are_refused_and_none_run
     )
     body = await api.post(f"mutation {{ {fields} }}", token=token)
     assert body.get("data") is None
-    assert body["errors"][0]["extensions"]["code"] == "TOO_MANY_MUTATIONS"
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "TOO_MANY_MUTATIONS"
+    assert error["message"] == "Se admiten hasta 3 mutaciones por solicitud (llegaron 4)."
+    # The refusal is kept per document; its text is still each caller's language.
+    english = await api.post(
+        f"mutation {{ {fields} }}", token=token, headers={"Accept-Language": "en"}
+    )
+    assert english["errors"][0]["message"] == "At most 3 mutations per request (4 given)."
     assert await count_rows(services, "deregistration_requests") == 0

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import strawberry
 from graphql import GraphQLError
 
-from api.graphql.masking import UNEXPECTED_MESSAGE
+from api.domain.messages import RequestRefusal, refusal_message
 from api.graphql.pipeline import ProductionRequestPipeline, RequestPipeline
 
 SECRET = "secreto interno: postgresql://usuario:clave@servidor"
@@ -43,7 +43,7 @@ def errors_of(
 
 def test_an_unexpected_resolver_error_is_masked_in_production_and_not_called_bad_input() -> None:
     [error] = errors_of("{ failing }", [ProductionRequestPipeline])
-    assert error.message == UNEXPECTED_MESSAGE
+    assert error.message == refusal_message(RequestRefusal.UNEXPECTED)
     assert SECRET not in str(error.formatted)
     assert (error.extensions or {}).get("code") != "BAD_USER_INPUT"
 
