@@ -1,4 +1,6 @@
-"""The messages the service sends, in Spanish (the portal's language), text and HTML."""
+"""The messages the service sends, in Spanish (the portal's language), text and HTML. The two
+a user asks for in a request of its own, the security code and the password reset, follow that
+request's language; notices the workers send later stay in Spanish."""
 
 from __future__ import annotations
 
@@ -9,41 +11,51 @@ from api.clock import ECUADOR_TZ
 from api.domain.vocabulary import Locale
 from api.mail.sender import OutgoingMail, masked_address
 
-SECURITY_CODE_SUBJECT = "ACTIVACIÓN DE CORREO ELECTRÓNICO"
+# §5.5.1 names the Spanish subject; an English reader gets it translated.
+SECURITY_CODE_SUBJECT = {
+    Locale.ES: "ACTIVACIÓN DE CORREO ELECTRÓNICO",
+    Locale.EN: "E-MAIL ACTIVATION - ECUAPASS",
+}
 
 
 def _local(at: datetime) -> str:
     return at.astimezone(ECUADOR_TZ).strftime("%d/%m/%Y %H:%M")
 
 
-def security_code_mail(*, to: str, code: str, expires_at: datetime, user_id: str) -> OutgoingMail:
+def security_code_mail(
+    *, to: str, code: str, expires_at: datetime, user_id: str, locale: Locale = Locale.ES
+) -> OutgoingMail:
     """§5.5.1: subject "ACTIVACIÓN DE CORREO ELECTRÓNICO", a code of letters and digits valid for
     15 minutes; the user may find it in the spam folder."""
     expiry = _local(expires_at)
-    text = (
-        f"Su código de seguridad es:\n\n{code}\n\n"
-        f"Ingréselo en «Modificar información de registro de usuario» del portal Ecuapass para el "
-        f"ID. usuario {user_id}. El código vence a las {expiry} (hora de Ecuador), 15 minutos "
-        "después de solicitado; si vence, solicite un nuevo código de seguridad.\n\n"
-        "Si no encuentra este mensaje en su bandeja de entrada, revise también la bandeja de "
-        "correos no deseados (spam).\n\n"
-        "Si usted no solicitó este código, ignore este mensaje: sus datos no han cambiado.\n\n"
-        "Servicio Nacional de Aduana del Ecuador - SENAE\n"
+    if locale is Locale.EN:
+        paragraphs = [
+            "Your security code is:",
+            code,
+            "Enter it under «Modificar información de registro de usuario» on the Ecuapass "
+            f"portal for user ID {user_id}. The code expires at {expiry} (Ecuador time), 15 "
+            "minutes after it was requested; if it expires, request a new security code.",
+            "If you do not find this message in your inbox, also look in the junk (spam) folder.",
+            "If you did not request this code, ignore this message: your data have not changed.",
+        ]
+    else:
+        paragraphs = [
+            "Su código de seguridad es:",
+            code,
+            "Ingréselo en «Modificar información de registro de usuario» del portal Ecuapass para "
+            f"el ID. usuario {user_id}. El código vence a las {expiry} (hora de Ecuador), 15 "
+            "minutos después de solicitado; si vence, solicite un nuevo código de seguridad.",
+            "Si no encuentra este mensaje en su bandeja de entrada, revise también la bandeja de "
+            "correos no deseados (spam).",
+            "Si usted no solicitó este código, ignore este mensaje: sus datos no han cambiado.",
+        ]
+    return _plain_mail(
+        to=to,
+        subject=SECURITY_CODE_SUBJECT[locale],
+        paragraphs=paragraphs,
+        highlight=code,
+        locale=locale,
     )
-    html = (
-        "<!doctype html><html lang='es'><body style='font-family:Arial,sans-serif'>"
-        "<p>Su código de seguridad es:</p>"
-        f"<p style='font-size:24px;font-weight:bold;letter-spacing:4px'>{escape(code)}</p>"
-        "<p>Ingréselo en «Modificar información de registro de usuario» del portal Ecuapass para "
-        f"el ID. usuario {escape(user_id)}. El código vence a las {escape(expiry)} (hora de "
-        "Ecuador), 15 minutos después de solicitado; si vence, solicite un nuevo código de "
-        "seguridad.</p>"
-        "<p>Si no encuentra este mensaje en su bandeja de entrada, revise también la bandeja de "
-        "correos no deseados (spam).</p>"
-        "<p>Si usted no solicitó este código, ignore este mensaje: sus datos no han cambiado.</p>"
-        "<p>Servicio Nacional de Aduana del Ecuador - SENAE</p></body></html>"
-    )
-    return OutgoingMail(to=to, subject=SECURITY_CODE_SUBJECT, text=text, html=html)
 
 
 PASSWORD_RESET_SUBJECT = {

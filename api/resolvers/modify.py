@@ -77,7 +77,7 @@ async def request_security_code(info: Info, email: str) -> SecurityCodePayload:
         operator = await ctx.caller()
         assert operator is not None, "guarded by IsAuthenticated"
         sent = await security_codes.request_security_code(
-            ctx.services, operator=operator, email=email
+            ctx.services, operator=operator, email=email, locale=ctx.locale
         )
     except REFUSALS as refusal:
         return SecurityCodePayload(errors=user_errors(refusal, ctx.locale))

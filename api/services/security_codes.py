@@ -19,7 +19,7 @@ from api.domain.security_codes import (
     generate_code,
     hash_code,
 )
-from api.domain.vocabulary import RegistrationTypeCode
+from api.domain.vocabulary import Locale, RegistrationTypeCode
 from api.mail.sender import MailNotSent
 from api.mail.templates import security_code_mail
 from api.observability.metrics import SECURITY_CODES_SENT
@@ -151,7 +151,7 @@ async def _hold_as_long_as_the_code(
 
 
 async def request_security_code(
-    services: Services, *, operator: OperatorState, email: str
+    services: Services, *, operator: OperatorState, email: str, locale: Locale = Locale.ES
 ) -> SentCode:
     assert operator.id is not None
     refuse_without_permission(operator)
@@ -180,7 +180,11 @@ async def request_security_code(
     try:
         await services.mailer.send(
             security_code_mail(
-                to=address, code=code, expires_at=expires_at, user_id=operator.user_id
+                to=address,
+                code=code,
+                expires_at=expires_at,
+                user_id=operator.user_id,
+                locale=locale,
             )
         )
     except MailNotSent:

@@ -21,7 +21,15 @@ from tests.api.conftest import (
     SmtpSink,
     make_staff,
 )
-from tests.api.test_modify import AVAILABILITY, MODIFY, REQUEST_CODE, form, request_code, signed_in
+from tests.api.test_modify import (
+    AVAILABILITY,
+    MODIFY,
+    REQUEST_CODE,
+    code_from,
+    form,
+    request_code,
+    signed_in,
+)
 
 ENGLISH = {"Accept-Language": "en"}
 CREATE_KEY = """mutation($name: String!, $scopes: [String!]!) {
@@ -433,3 +441,21 @@ async def test_the_hourly_code_limit_tells_its_wait_as_one_hour_in_each_language
     assert spanish["retryAfterSeconds"] > 3540  # a minute's rounding from a full hour
     assert spanish["message"].endswith("Intente nuevamente en 1 hora.")
     assert english["message"].endswith("Try again in 1 hour.")
+
+
+async def test_the_security_code_mail_follows_the_language_of_the_request(
+    api: Api, services: Services, smtp: SmtpSink
+) -> None:
+    _, token = await signed_in(api, services)
+    sent = await api.data(REQUEST_CODE, {"e": REGISTERED_ADDRESS}, token=token, headers=ENGLISH)
+    assert sent["requestSecurityCode"]["errors"] == []
+    [mail] = smtp.to(REGISTERED_ADDRESS)
+    assert mail["Subject"] == "E-MAIL ACTIVATION - ECUAPASS"
+    text = mail.get_body(preferencelist=("plain",))
+    assert text is not None
+    assert "Your security code is:" in text.get_content()
+    assert "spam" in text.get_content()
+    # The code reads the same in either language, and works.
+    code = code_from(mail)
+    modified = await api.data(MODIFY, {"input": form(securityCode=code)}, token=token)
+    assert modified["modify"]["errors"] == []
