@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,15 @@ async def an_oce(services: Services) -> None:
     await registered_in(services, "USUARIO01", datetime(2026, 5, 1, tzinfo=UTC))
 
 
+@asynccontextmanager
+async def an_oce_signed_in(services: Services, server: Server) -> AsyncIterator[tuple[Api, str]]:
+    """The OCE USUARIO01, registered in 2026, signed in on `server`: its client and token."""
+    await an_oce(services)
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+        api = Api(client)
+        yield api, await api.login("0912345675001", "USUARIO01")
+
+
 async def sign(api: Api, environment: Environment, token: str, **headers: str) -> dict[str, Any]:
     agreement = await current(api)
     signer = environment.ca.issue(serial_number=CEDULA, common_name="ANA LUCIA GONZALEZ VERA")
@@ -116,10 +126,7 @@ async def updated_and_signed_in_december_2026(services: Services, version: str) 
 async def test_signing_without_this_years_update_says_what_is_missing_not_success(
     services: Services, environment: Environment, january_server: Server
 ) -> None:
-    await an_oce(services)
-    async with httpx.AsyncClient(base_url=january_server.url, timeout=30) as client:
-        api = Api(client)
-        token = await api.login("0912345675001", "USUARIO01")
+    async with an_oce_signed_in(services, january_server) as (api, token):
         signed = await sign(api, environment, token)
         assert "éxito" not in signed["message"]
         assert "aún no está completa" in signed["message"]
@@ -133,10 +140,7 @@ async def test_signing_without_this_years_update_says_what_is_missing_not_succes
 async def test_signing_after_january_without_an_update_says_what_is_missing_not_success(
     services: Services, environment: Environment, february_server: Server
 ) -> None:
-    await an_oce(services)
-    async with httpx.AsyncClient(base_url=february_server.url, timeout=30) as client:
-        api = Api(client)
-        token = await api.login("0912345675001", "USUARIO01")
+    async with an_oce_signed_in(services, february_server) as (api, token):
         signed = await sign(api, environment, token, **{"Accept-Language": "en"})
         assert "successfully" not in signed["message"]
         assert "2027 is not complete yet" in signed["message"]
@@ -146,11 +150,8 @@ async def test_signing_after_january_without_an_update_says_what_is_missing_not_
 async def test_signing_again_what_last_year_signed_says_this_years_update_is_missing(
     services: Services, environment: Environment, january_server: Server
 ) -> None:
-    await an_oce(services)
-    async with httpx.AsyncClient(base_url=january_server.url, timeout=30) as client:
-        api = Api(client)
+    async with an_oce_signed_in(services, january_server) as (api, token):
         await updated_and_signed_in_december_2026(services, (await current(api))["version"])
-        token = await api.login("0912345675001", "USUARIO01")
         signed = await sign(api, environment, token)
         assert signed["alreadySigned"] is True
         assert "no se registró nada nuevo" in signed["message"]
@@ -164,10 +165,7 @@ async def test_signing_again_what_last_year_signed_says_this_years_update_is_mis
 async def test_the_update_then_the_signature_in_january_answers_the_guides_success(
     services: Services, environment: Environment, january_server: Server, smtp: SmtpSink
 ) -> None:
-    await an_oce(services)
-    async with httpx.AsyncClient(base_url=january_server.url, timeout=30) as client:
-        api = Api(client)
-        token = await api.login("0912345675001", "USUARIO01")
+    async with an_oce_signed_in(services, january_server) as (api, token):
         modified = await modify_with_the_mailed_code(api, smtp, token)
         # Halfway, the answer says what is left, not the guide's "update done".
         assert "Su actualización de Datos se ha realizado con éxito" not in modified
