@@ -30,6 +30,7 @@ from typing import Final
 from api.domain.certificate_holders import ORGANIZATION_KINDS, CertificateHolder, CertificateKind
 from api.domain.companies import SRI_TAXPAYER_STATUS_WORDS, TaxpayerStatus
 from api.domain.errors import DomainError, ErrorCode
+from api.domain.identification import cedula_of
 
 _ETSI_PREFIX: Final = re.compile(r"^[A-Za-z]{3}[A-Za-z]{2}-")
 _NOT_DIGIT: Final = re.compile(r"[^0-9]")
@@ -153,7 +154,8 @@ def identification_names_user(*, named: str, identification: str) -> bool:
     after an ETSI semantics prefix ("IDCEC-0912345675", "PNOEC-…"), and some put the RUC. A
     natural person's RUC is its cédula followed by the main establishment "001", so:
     - a user registered with a cédula is named by that cédula or by the RUC cédula + "001";
-    - a user registered with a RUC is named by that RUC or by its first ten digits;
+    - a user registered with a natural person's RUC is named by that RUC or by its cédula (a
+      company's RUC only by itself: its first ten digits are nobody's cédula);
     - a user registered with a passport is named by that passport number (letters and digits,
       case-insensitive, after the ETSI prefix, e.g. "PASEC-…").
     """
@@ -165,7 +167,7 @@ def identification_names_user(*, named: str, identification: str) -> bool:
         digits = _NOT_DIGIT.sub("", value)
         if len(own) == _CEDULA_LENGTH:
             return digits in (own, own + _MAIN_ESTABLISHMENT)
-        return digits in (own, own[:_CEDULA_LENGTH])
+        return digits in (own, cedula_of(own))
     passport = _ASCII_ALPHANUMERIC.fullmatch(own)
     # ASCII only: `str.upper` turns some non-ASCII letters into ASCII ones ("ı" -> "I").
     return passport is not None and value.isascii() and value.upper() == own.upper()

@@ -7,7 +7,12 @@ from __future__ import annotations
 import pytest
 
 from api.domain.certificate_holders import CertificateHolder, CertificateKind, CertificateLayout
-from api.domain.signing_rights import SigningCapacity, SigningParty, signing_capacity
+from api.domain.signing_rights import (
+    SigningCapacity,
+    SigningParty,
+    identification_names_user,
+    signing_capacity,
+)
 
 CEDULA = "1710034065"
 OTHER_CEDULA = "1714307103"
@@ -83,6 +88,14 @@ def test_a_natural_person_certificate_naming_a_company_ruc_does_not_sign_for_it(
         CertificateKind.NATURAL_PERSON, identification=OTHER_CEDULA, company_ruc=COMPANY_RUC
     )
     assert signing_capacity(holder=holder, party=COMPANY) is None
+
+
+def test_the_first_ten_digits_of_a_company_ruc_name_nobody() -> None:
+    holder = _holder(CertificateKind.NATURAL_PERSON, identification=COMPANY_RUC[:10])
+    assert signing_capacity(holder=holder, party=SigningParty(identification=COMPANY_RUC)) is None
+    # A natural person's RUC is named by its cédula.
+    assert identification_names_user(named=CEDULA, identification=f"{CEDULA}001")
+    assert not identification_names_user(named=COMPANY_RUC[:10], identification=COMPANY_RUC)
 
 
 def test_the_registered_legal_representative_signs_with_its_natural_person_certificate() -> None:
