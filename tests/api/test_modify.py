@@ -378,7 +378,7 @@ async def test_five_wrong_codes_kill_the_code_and_a_new_one_may_be_asked_at_once
     assert result["errors"] == []
 
 
-async def test_parallel_wrong_guesses_cannot_exceed_the_attempt_limit(
+async def test_parallel_wrong_guesses_cannot_exceed_the_limit_and_the_locked_code_is_replaced_once(
     api: Api, services: Services, smtp: SmtpSink
 ) -> None:
     _, token = await signed_in(api, services)
@@ -390,6 +390,20 @@ async def test_parallel_wrong_guesses_cannot_exceed_the_attempt_limit(
     )
     result = (await api.data(MODIFY, {"input": form(securityCode=code)}, token=token))["modify"]
     assert result["errors"][0]["code"] == "CODE_LOCKED"
+    # Of parallel requests for the new code the lock allows at once, exactly one is sent.
+    mails_before = len(smtp.to("ana.gonzalez@correo.example"))
+    answers = await asyncio.gather(
+        *(
+            api.data(REQUEST_CODE, {"e": "ana.gonzalez@correo.example"}, token=token)
+            for _ in range(8)
+        )
+    )
+    outcomes = sorted(
+        [e["code"] for e in a["requestSecurityCode"]["errors"]] or ["SENT"] for a in answers
+    )
+    assert outcomes == [["CODE_RECENTLY_SENT"]] * 7 + [["SENT"]]
+    await asyncio.sleep(0.2)
+    assert len(smtp.to("ana.gonzalez@correo.example")) == mails_before + 1
 
 
 async def test_a_refused_form_reports_every_error_writes_nothing_and_keeps_the_code(
