@@ -1,6 +1,7 @@
 """The messages the service sends, in Spanish (the portal's language), text and HTML. The two
 a user asks for in a request of its own, the security code and the password reset, follow that
-request's language; notices the workers send later stay in Spanish."""
+request's language. Notices stay in Spanish: one that tells the owner of a change (the address,
+the password) must read the same whoever made the change, in whatever language it asked."""
 
 from __future__ import annotations
 
