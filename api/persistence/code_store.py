@@ -58,13 +58,17 @@ return 0
 # (epoch seconds), cleanup TTL, resend wait. Refuses (returning the seconds left) while the code
 # in place is younger than the wait, unless it locked (the user was told to ask for a new one):
 # of N parallel requests exactly one issues. The instants are the service clock's, not Redis's.
+# A code in place issued "after" this request's instant is as young as it gets: parallel
+# requests read the clock before their turn here, so a later one may find a code stamped after
+# its own instant. Only a clock far behind the code (a rehearsal's, set back by more than the
+# wait) is not held by it.
 _ISSUE = """
 local previous = tonumber(redis.call('HGET', KEYS[1], 'issued_epoch') or '')
 local locked = redis.call('HGET', KEYS[1], 'locked')
 local now = tonumber(ARGV[4])
 local wait = tonumber(ARGV[7])
-if previous and not locked and now >= previous and now - previous < wait then
-  return math.ceil(wait - (now - previous))
+if previous and not locked and math.abs(now - previous) < wait then
+  return math.ceil(wait - math.max(now - previous, 0))
 end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'hash', ARGV[1], 'address', ARGV[2], 'attempts', 0,

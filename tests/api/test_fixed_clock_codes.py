@@ -13,6 +13,7 @@ import httpx
 import pytest
 import redis.asyncio as aioredis
 
+from api.domain.modification import MODIFY_PURPOSE
 from api.domain.security_codes import CODE_TTL_SECONDS, RESEND_COOLDOWN_SECONDS
 from api.persistence.tables import OperatorRow
 from api.services.container import Services, build_services
@@ -102,9 +103,39 @@ async def test_the_resend_wait_follows_the_service_clock(
     assert [(e["code"], e["retryAfterSeconds"]) for e in held["errors"]] == [
         ("CODE_RECENTLY_SENT", 5)
     ]
+    # Replaced (the earlier one forgotten) by one issued just over the wait before NOW.
+    assert operator.id is not None
+    await services.codes.discard(operator_id=operator.id, purpose=MODIFY_PURPOSE)
     await issue_at(environment, operator, smtp, RESEND_COOLDOWN_SECONDS + 1)
     sent = (await api_at_now.data(REQUEST_CODE, {"e": ADDRESS}, token=token))["requestSecurityCode"]
     assert sent["errors"] == []
     # The expiry it announces is the service clock's NOW plus 15 minutes.
     announced = datetime.fromisoformat(sent["expiresAt"])
     assert announced == NOW + timedelta(seconds=CODE_TTL_SECONDS)
+
+
+async def test_a_request_whose_instant_comes_before_the_code_in_place_is_still_held_by_it(
+    services: Services,
+) -> None:
+    """Of parallel requests, one may read the clock before another and reach the store after
+    it: the code it finds is stamped a moment after its own instant."""
+    operator = await make_operator(services)
+    assert operator.id is not None
+
+    async def issue(at: datetime) -> int:
+        assert operator.id is not None
+        return await services.codes.issue(
+            operator_id=operator.id,
+            purpose=MODIFY_PURPOSE,
+            address=ADDRESS,
+            code_hash="hash",
+            issued_at=at,
+            ttl_seconds=CODE_TTL_SECONDS,
+            resend_wait_seconds=RESEND_COOLDOWN_SECONDS,
+        )
+
+    assert await issue(NOW) == 0
+    assert await issue(NOW - timedelta(milliseconds=5)) == RESEND_COOLDOWN_SECONDS
+    assert await issue(NOW + timedelta(seconds=20)) == RESEND_COOLDOWN_SECONDS - 20
+    # A clock set back by more than the wait is not held.
+    assert await issue(NOW - timedelta(seconds=RESEND_COOLDOWN_SECONDS + 1)) == 0
