@@ -67,6 +67,15 @@ def only_error(data: dict[str, Any], name: str) -> dict[str, Any]:
     return errors[0]
 
 
+async def only_error_in_each_language(
+    api: Api, query: str, variables: dict[str, Any], *, token: str, name: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The one error of `name`'s answer in Spanish (the default), then with Accept-Language: en."""
+    spanish = only_error(await api.data(query, variables, token=token), name)
+    english = only_error(await api.data(query, variables, token=token, headers=ENGLISH), name)
+    return spanish, english
+
+
 def wrong_code_for(code: str) -> str:
     return "ZZZZ2222" if code != "ZZZZ2222" else "YYYY3333"
 
@@ -77,9 +86,8 @@ async def test_a_partner_name_refused_for_its_format_says_what_is_expected_in_ea
     staff = await staff_token(api, services)
     arguments = {"name": "Banco <Pacífico>", "scopes": ["events:read"]}
 
-    spanish = only_error(await api.data(CREATE_KEY, arguments, token=staff), "createPartnerKey")
-    english = only_error(
-        await api.data(CREATE_KEY, arguments, token=staff, headers=ENGLISH), "createPartnerKey"
+    spanish, english = await only_error_in_each_language(
+        api, CREATE_KEY, arguments, token=staff, name="createPartnerKey"
     )
 
     assert spanish == {
@@ -117,9 +125,8 @@ async def test_a_webhook_url_refused_for_its_format_says_what_is_expected_in_eac
     key = await partner(services)
     arguments = {"input": {"url": url}}
 
-    in_spanish = only_error(await api.data(REGISTER, arguments, token=key), "registerWebhook")
-    in_english = only_error(
-        await api.data(REGISTER, arguments, token=key, headers=ENGLISH), "registerWebhook"
+    in_spanish, in_english = await only_error_in_each_language(
+        api, REGISTER, arguments, token=key, name="registerWebhook"
     )
 
     assert in_spanish == {"field": "url", "code": "INVALID_FORMAT", "message": spanish}
@@ -133,9 +140,8 @@ async def test_a_webhook_document_with_variables_is_refused_with_the_reason_in_e
     document = "subscription($a: String) { operatorEvents { id } }"
     arguments = {"input": {"url": REACHABLE, "subscription": document}}
 
-    in_spanish = only_error(await api.data(REGISTER, arguments, token=key), "registerWebhook")
-    in_english = only_error(
-        await api.data(REGISTER, arguments, token=key, headers=ENGLISH), "registerWebhook"
+    in_spanish, in_english = await only_error_in_each_language(
+        api, REGISTER, arguments, token=key, name="registerWebhook"
     )
 
     assert (in_spanish["field"], in_spanish["code"]) == ("subscription", "INVALID_DOCUMENT")
@@ -154,9 +160,8 @@ async def test_revoking_a_partner_key_that_is_not_there_says_no_active_key_was_f
     staff = await staff_token(api, services)
     unknown = {"id": node_id(PARTNER_KEY_NODE, 999_999)}
 
-    spanish = only_error(await api.data(REVOKE_KEY, unknown, token=staff), "revokePartnerKey")
-    english = only_error(
-        await api.data(REVOKE_KEY, unknown, token=staff, headers=ENGLISH), "revokePartnerKey"
+    spanish, english = await only_error_in_each_language(
+        api, REVOKE_KEY, unknown, token=staff, name="revokePartnerKey"
     )
 
     assert spanish == {
@@ -182,9 +187,8 @@ async def test_another_keys_webhook_or_an_id_of_another_type_is_not_found_as_a_w
         (PAUSE, "pauseWebhook", webhook_id),
         (DELETE, "deleteWebhook", node_id(PARTNER_KEY_NODE, 1)),
     ):
-        spanish = only_error(await api.data(mutation, {"id": webhook}, token=other), name)
-        english = only_error(
-            await api.data(mutation, {"id": webhook}, token=other, headers=ENGLISH), name
+        spanish, english = await only_error_in_each_language(
+            api, mutation, {"id": webhook}, token=other, name=name
         )
         assert spanish == {
             "field": "id",
@@ -276,8 +280,9 @@ async def test_a_city_of_another_province_is_refused_as_not_one_of_its_cantons_i
     # code is looked at.
     arguments = {"input": form(provinceCode="09", cityCode="1701", securityCode="ABCD2345")}
 
-    spanish = only_error(await api.data(MODIFY, arguments, token=token), "modify")
-    english = only_error(await api.data(MODIFY, arguments, token=token, headers=ENGLISH), "modify")
+    spanish, english = await only_error_in_each_language(
+        api, MODIFY, arguments, token=token, name="modify"
+    )
 
     assert spanish == {
         "field": "cityCode",
@@ -319,9 +324,8 @@ async def test_a_code_asked_for_again_within_the_wait_is_told_the_wait_in_each_l
     await request_code(api, token, smtp, REGISTERED_ADDRESS)
     again = {"e": REGISTERED_ADDRESS}
 
-    spanish = only_error(await api.data(REQUEST_CODE, again, token=token), "requestSecurityCode")
-    english = only_error(
-        await api.data(REQUEST_CODE, again, token=token, headers=ENGLISH), "requestSecurityCode"
+    spanish, english = await only_error_in_each_language(
+        api, REQUEST_CODE, again, token=token, name="requestSecurityCode"
     )
 
     assert spanish["code"] == english["code"] == "CODE_RECENTLY_SENT"
@@ -347,12 +351,8 @@ async def test_a_code_for_an_address_never_checked_says_to_check_it_first_in_eac
     _, token = await signed_in(api, services)
     unchecked = {"e": "ana.nueva@correo.example"}
 
-    spanish = only_error(
-        await api.data(REQUEST_CODE, unchecked, token=token), "requestSecurityCode"
-    )
-    english = only_error(
-        await api.data(REQUEST_CODE, unchecked, token=token, headers=ENGLISH),
-        "requestSecurityCode",
+    spanish, english = await only_error_in_each_language(
+        api, REQUEST_CODE, unchecked, token=token, name="requestSecurityCode"
     )
 
     assert (spanish["field"], spanish["code"]) == ("email", "EMAIL_NOT_RESERVED")
@@ -375,12 +375,8 @@ async def test_checking_another_address_once_a_code_went_to_the_first_is_explain
     await request_code(api, token, smtp, first)
     another = {"e": "ana.otra@correo.example"}
 
-    spanish = only_error(
-        await api.data(AVAILABILITY, another, token=token), "checkEmailAvailability"
-    )
-    english = only_error(
-        await api.data(AVAILABILITY, another, token=token, headers=ENGLISH),
-        "checkEmailAvailability",
+    spanish, english = await only_error_in_each_language(
+        api, AVAILABILITY, another, token=token, name="checkEmailAvailability"
     )
 
     assert spanish == {
@@ -432,9 +428,8 @@ async def test_the_hourly_code_limit_tells_its_wait_as_one_hour_in_each_language
         await services.codes.discard(operator_id=operator.id, purpose=MODIFY_PURPOSE)
     again = {"e": REGISTERED_ADDRESS}
 
-    spanish = only_error(await api.data(REQUEST_CODE, again, token=token), "requestSecurityCode")
-    english = only_error(
-        await api.data(REQUEST_CODE, again, token=token, headers=ENGLISH), "requestSecurityCode"
+    spanish, english = await only_error_in_each_language(
+        api, REQUEST_CODE, again, token=token, name="requestSecurityCode"
     )
 
     assert spanish["code"] == english["code"] == "RATE_LIMITED"
