@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import update
 from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.certificate_holders import configured_authorities
 from api.domain.changes import Change, EventType
@@ -111,10 +112,13 @@ def signer_evidence(evidence: SignatureEvidence) -> dict[str, str | None]:
     }
 
 
-async def _already_signed(services: Services, operator: OperatorRow) -> Signed:
+async def _already_signed(
+    services: Services, session: AsyncSession, operator: OperatorRow
+) -> Signed:
+    """Nothing to record; the answer still says what this year's update misses (read in
+    `session`: inside the signing transaction, its own rather than a second connection)."""
     assert operator.id is not None
-    async with services.reading() as session:
-        completions = await AnnualUpdateRepository(session).completions([operator.id])
+    completions = await AnnualUpdateRepository(session).completions([operator.id])
     state = state_of(services, operator, completions[operator.id])
     return Signed(
         operator=operator,
@@ -159,7 +163,8 @@ async def sign_agreement(
         last_update_at=operator.last_update_at,
     ):
         # Signing again what is already signed changes nothing.
-        return await _already_signed(services, operator)
+        async with services.reading() as session:
+            return await _already_signed(services, session, operator)
 
     year = completed_year(last_update_at=operator.last_update_at, signed_at=now)
     # Pending because of a "Modificar" since the last signature, rather than a new version.
@@ -178,7 +183,7 @@ async def sign_agreement(
             current_version=current.version,
             last_update_at=locked.last_update_at,
         ):
-            return await _already_signed(services, locked)
+            return await _already_signed(services, session, locked)
         session.add(
             AgreementSignatureRow(
                 operator_id=operator_id,
