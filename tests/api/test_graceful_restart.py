@@ -215,13 +215,21 @@ async def test_a_subscriber_resumes_on_the_other_process_after_a_restart_missing
 
 
 async def slow_post(port: int, body: bytes) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    """A POST whose headers and first half of the body are sent; the rest comes later."""
+    """A POST whose headers and first half of the body are sent; the rest comes later.
+
+    It asks `Expect: 100-continue` and sends the body only once the server answers
+    `100 Continue`, which the server does when the application first reads the body: from then
+    on the request is in flight, not a connection still waiting in the listen queue or with
+    unread bytes, which a SIGTERM arriving first would rightly close."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.write(
         b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        + f"Content-Length: {len(body)}\r\n\r\n".encode()
-        + body[: len(body) // 2]
+        + f"Content-Length: {len(body)}\r\nExpect: 100-continue\r\n\r\n".encode()
     )
+    await writer.drain()
+    interim = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=5)
+    assert interim.startswith(b"HTTP/1.1 100"), interim
+    writer.write(body[: len(body) // 2])
     await writer.drain()
     return reader, writer
 
