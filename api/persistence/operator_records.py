@@ -1,10 +1,13 @@
-"""The operator's row read with one SQLAlchemy Core statement, for what every request reads: the
-session's check and `me`.
+"""The operator's row read with one statement, for what every request reads: the session's check
+and `me`.
 
 Through the ORM (`session.get`) the same row costs three times as much CPU as through Core: a
 session, its identity map, the instance's instrumentation and the company's second statement,
-none of which a read that ends with the request needs. Writes keep the ORM (`OperatorRow`,
-api/persistence/operators.py): they need its unit of work and its row locks.
+none of which a read that ends with the request needs. On PostgreSQL reached directly the
+statement, built once with SQLAlchemy Core, runs on the pooled asyncpg connection itself
+(api/persistence/db.py, `fetch_row`); on SQLite and behind PgBouncer it runs through Core.
+Writes keep the ORM (`OperatorRow`, api/persistence/operators.py): they need its unit of work
+and its row locks.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from datetime import datetime
 from typing import Final, TypeAlias
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import asyncpg as postgresql_asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.domain.companies import Company
+from api.persistence.db import fetch_row, reads_through_driver
 from api.persistence.tables import COMPANIES, OPERATORS, OperatorRow, stored_company
 
 
@@ -78,10 +83,18 @@ _BY_ID: Final = (
     .select_from(OPERATORS.outerjoin(COMPANIES, OPERATORS.c.company_ruc == COMPANIES.c.ruc))
     .where(OPERATORS.c.id == sa.bindparam("operator_id"))
 )
+# The same statement as asyncpg takes it (`$1` for the id).
+_BY_ID_FOR_DRIVER: Final = str(
+    _BY_ID.compile(dialect=postgresql_asyncpg.dialect())  # type: ignore[no-untyped-call]
+)
 
 
 async def operator_record(connection: AsyncConnection, operator_id: int) -> OperatorRecord | None:
-    found = (await connection.execute(_BY_ID, {"operator_id": operator_id})).first()
+    found = (
+        await fetch_row(connection, _BY_ID_FOR_DRIVER, operator_id)
+        if reads_through_driver(connection)
+        else (await connection.execute(_BY_ID, {"operator_id": operator_id})).first()
+    )
     if found is None:
         return None
     values = dict(zip(_RECORD_COLUMNS, found, strict=False))

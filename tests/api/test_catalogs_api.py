@@ -14,6 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 from api.app import create_app
 from api.domain.catalogs import collation_key
@@ -262,25 +263,52 @@ async def test_mutation_answer_is_never_cacheable(api: Api) -> None:
 BACKGROUND_TABLES = ("outbox_events", "pending_mail", "pg_try_advisory_xact_lock")
 
 
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
 class StatementCounter:
-    """Counts every SQL statement any engine of this process sends for requests (SQLAlchemy
-    event), leaving out the background workers' polling."""
+    """Counts every SQL statement any engine of this process sends for requests, leaving out
+    the background workers' polling: SQLAlchemy's own (its `before_cursor_execute` event) and
+    those read on the pooled asyncpg connection itself (asyncpg's query logger, which sees
+    only those: SQLAlchemy runs its statements as asyncpg prepared statements, which it does
+    not log)."""
 
     def __init__(self) -> None:
         self.statements: list[str] = []
+        self.logged_connections: list[Any] = []
 
     def __call__(self, *args: Any) -> None:
-        statement = str(args[2])
+        self.count(str(args[2]))
+
+    def count(self, statement: str) -> None:
         if not any(name in statement for name in BACKGROUND_TABLES):
             self.statements.append(statement)
+
+    def logged(self, query: Any) -> None:
+        # SQLAlchemy's BEGIN … COMMIT come through asyncpg's logger; its event never saw them.
+        if not query.query.lstrip().upper().startswith(TRANSACTION_CONTROL):
+            self.count(query.query)
+
+    def on_checkout(self, _dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        driver = record.driver_connection
+        if driver not in self.logged_connections and hasattr(driver, "add_query_logger"):
+            driver.add_query_logger(self.logged)
+            self.logged_connections.append(driver)
+
+    def stop(self) -> None:
+        for driver in self.logged_connections:
+            driver.remove_query_logger(self.logged)
 
 
 @pytest.fixture
 def sql_statements() -> Iterator[StatementCounter]:
     counter = StatementCounter()
     event.listen(Engine, "before_cursor_execute", counter)
+    event.listen(Pool, "checkout", counter.on_checkout)
     yield counter
+    event.remove(Pool, "checkout", counter.on_checkout)
     event.remove(Engine, "before_cursor_execute", counter)
+    counter.stop()
 
 
 @pytest.fixture

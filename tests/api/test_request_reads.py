@@ -1,20 +1,32 @@
-"""The reads every request makes (the session's operator, `me`) go through one SQLAlchemy Core
-statement instead of the ORM (api/persistence/operator_records.py): they must answer exactly what
-the ORM's row answers, for every registration type, in one statement."""
+"""The reads every request makes (the session's operator, `me`) go through one statement built
+with SQLAlchemy Core instead of the ORM (api/persistence/operator_records.py), run on the pooled
+asyncpg connection itself when PostgreSQL is reached directly: they must answer exactly what the
+ORM's row answers, for every registration type, in one statement, on either path, and survive
+the loss of the pooled connections."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import fields
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from api.domain.vocabulary import RegistrationTypeCode as T
+from api.persistence.db import READS_THROUGH_DRIVER, reads_through_driver
 from api.persistence.operator_records import OperatorRecord, operator_record
 from api.persistence.operators import OperatorRepository
-from api.services.container import Services
-from tests.api.conftest import STAFF_IDENTIFICATION, STAFF_USER_ID, Api, make_staff
+from api.services.container import Services, build_services
+from tests.api.conftest import (
+    STAFF_IDENTIFICATION,
+    STAFF_USER_ID,
+    Api,
+    Environment,
+    make_operator,
+    make_staff,
+)
 from tests.api.test_catalogs_api import (  # noqa: F401 (fixtures)
     StatementCounter,
     in_process,
@@ -70,9 +82,65 @@ async def test_the_record_carries_every_field_of_the_row_but_the_secrets(
     assert not hasattr(record, "totp_secret")
 
 
+@pytest.mark.parametrize("registration_type", list(OPERATORS))
+async def test_the_read_on_the_asyncpg_connection_answers_what_the_core_statement_answers(
+    services: Services, registration_type: T
+) -> None:
+    await register_all(services, registration_type)
+    user_id = OPERATORS[registration_type]["user_id"]
+    async with services.reading() as session:
+        row = await OperatorRepository(session).by_user_id(user_id)
+    assert row is not None
+    assert row.id is not None
+    through_core = services.engine.execution_options(**{READS_THROUGH_DRIVER: False})
+    async with services.connected() as connection:
+        assert reads_through_driver(connection)
+        direct = await operator_record(connection, row.id)
+    async with through_core.connect() as connection:
+        assert not reads_through_driver(connection)
+        core = await operator_record(connection, row.id)
+    assert direct is not None
+    assert direct == core
+
+
 async def test_an_unknown_operator_has_no_record(services: Services) -> None:
     async with services.connected() as connection:
         assert await operator_record(connection, 987_654) is None
+
+
+async def test_reads_after_postgresql_ended_every_pooled_connection_answer_on_new_ones(
+    services: Services, environment: Environment
+) -> None:
+    """As after a PostgreSQL restart: the pooled connections are gone, and the pool, which
+    pings only a connection that rested a second, hands them out at once. Each read finds its
+    connection lost, and answers on a new one."""
+    operator = await make_operator(services)
+    assert operator.id is not None
+    own = build_services(environment.settings())
+    try:
+
+        async def backend() -> int:
+            async with own.connected() as connection:
+                pid = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+                await asyncio.sleep(0.05)  # held, so that the others open connections of their own
+                return int(pid)
+
+        pids = set(await asyncio.gather(*(backend() for _ in range(6))))
+        assert len(pids) == 6
+        async with services.connected() as connection:
+            await connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM unnest(CAST(:pids AS int[])) AS pid"),
+                {"pids": sorted(pids)},
+            )
+
+        async def read() -> OperatorRecord | None:
+            async with own.connected() as connection:
+                return await operator_record(connection, operator.id or 0)
+
+        records = await asyncio.gather(*(read() for _ in range(6)))
+        assert [record.user_id if record else None for record in records] == [operator.user_id] * 6
+    finally:
+        await own.close()
 
 
 async def test_me_with_its_company_costs_one_statement(
