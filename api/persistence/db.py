@@ -163,8 +163,8 @@ async def fetch_row(
     `reads_through_driver` allows it.
 
     SQLAlchemy's statement execution around the same row (its asyncpg adapter's greenlet,
-    mutex, cursor and result) cost a fifth of a `me` request's CPU (docs/performance.md); the
-    pool, its checkout ping and its limits stay SQLAlchemy's. asyncpg prepares the statement
+    mutex, cursor and result) cost an eighth of a `me` request's instructions
+    (docs/performance.md); the pool, its checkout ping and its limits stay SQLAlchemy's. asyncpg prepares the statement
     once per connection (its statement cache).
 
     What SQLAlchemy does for its own statements is done here: a connection found lost is
