@@ -18,6 +18,7 @@ from api.domain.vocabulary import RegistrationTypeCode as T
 from api.persistence.db import READS_THROUGH_DRIVER, reads_through_driver
 from api.persistence.operator_records import OperatorRecord, operator_record
 from api.persistence.operators import OperatorRepository
+from api.persistence.tables import OperatorRow
 from api.services.container import Services, build_services
 from tests.api.conftest import (
     STAFF_IDENTIFICATION,
@@ -63,18 +64,23 @@ async def test_me_read_for_the_session_answers_what_the_orm_row_answers(
     assert own["userId"] == values["user_id"]
 
 
+async def registered_row(services: Services, registration_type: T) -> OperatorRow:
+    """The ORM row of the operator of `registration_type`, registered with its company."""
+    await register_all(services, registration_type)
+    async with services.reading() as session:
+        row = await OperatorRepository(session).by_user_id(OPERATORS[registration_type]["user_id"])
+    assert row is not None
+    assert row.id is not None
+    return row
+
+
 @pytest.mark.parametrize("registration_type", list(OPERATORS))
 async def test_the_record_carries_every_field_of_the_row_but_the_secrets(
     services: Services, registration_type: T
 ) -> None:
-    await register_all(services, registration_type)
-    user_id = OPERATORS[registration_type]["user_id"]
-    async with services.reading() as session:
-        row = await OperatorRepository(session).by_user_id(user_id)
-    assert row is not None
-    assert row.id is not None
+    row = await registered_row(services, registration_type)
     async with services.connected() as connection:
-        record = await operator_record(connection, row.id)
+        record = await operator_record(connection, row.id or 0)
     assert isinstance(record, OperatorRecord)
     for field in fields(OperatorRecord):
         assert getattr(record, field.name) == getattr(row, field.name), field.name
@@ -86,19 +92,14 @@ async def test_the_record_carries_every_field_of_the_row_but_the_secrets(
 async def test_the_read_on_the_asyncpg_connection_answers_what_the_core_statement_answers(
     services: Services, registration_type: T
 ) -> None:
-    await register_all(services, registration_type)
-    user_id = OPERATORS[registration_type]["user_id"]
-    async with services.reading() as session:
-        row = await OperatorRepository(session).by_user_id(user_id)
-    assert row is not None
-    assert row.id is not None
+    operator_id = (await registered_row(services, registration_type)).id or 0
     through_core = services.engine.execution_options(**{READS_THROUGH_DRIVER: False})
     async with services.connected() as connection:
         assert reads_through_driver(connection)
-        direct = await operator_record(connection, row.id)
+        direct = await operator_record(connection, operator_id)
     async with through_core.connect() as connection:
         assert not reads_through_driver(connection)
-        core = await operator_record(connection, row.id)
+        core = await operator_record(connection, operator_id)
     assert direct is not None
     assert direct == core
 
