@@ -130,12 +130,21 @@ class DatabaseUnavailable(ConnectionError):
 UNAVAILABLE_SQLSTATES = ("08", "53", "57P0")
 
 
-def _refusal_as_unavailable(context: Any) -> None:
-    """SQLAlchemy's documented `handle_error` hook: such an error becomes `DatabaseUnavailable`,
-    whose text names nothing internal (no role, host or statement)."""
-    state = getattr(context.original_exception, "sqlstate", None) or ""
+def refusal_to_serve(error: BaseException) -> DatabaseUnavailable | None:
+    """The `DatabaseUnavailable` an error of the driver stands for, if its SQLSTATE says the
+    server cannot serve now; its text names nothing internal (no role, host or statement)."""
+    state = getattr(error, "sqlstate", None) or ""
     if state.startswith(UNAVAILABLE_SQLSTATES):
-        raise DatabaseUnavailable(f"PostgreSQL refused to serve (SQLSTATE {state})")
+        return DatabaseUnavailable(f"PostgreSQL refused to serve (SQLSTATE {state})")
+    return None
+
+
+def _refusal_as_unavailable(context: Any) -> None:
+    """SQLAlchemy's documented `handle_error` hook: such an error becomes `DatabaseUnavailable`
+    (`refusal_to_serve`)."""
+    refusal = refusal_to_serve(context.original_exception)
+    if refusal is not None:
+        raise refusal
 
 
 def reads_through_driver(connection: AsyncConnection) -> bool:
@@ -164,15 +173,15 @@ async def fetch_row(
 
     SQLAlchemy's statement execution around the same row (its asyncpg adapter's greenlet,
     mutex, cursor and result) cost an eighth of a `me` request's instructions
-    (docs/performance.md); the pool, its checkout ping and its limits stay SQLAlchemy's. asyncpg prepares the statement
-    once per connection (its statement cache).
+    (docs/performance.md); the pool, its checkout ping and its limits stay SQLAlchemy's.
+    asyncpg prepares the statement once per connection (its statement cache).
 
     What SQLAlchemy does for its own statements is done here: a connection found lost is
     invalidated, so that the pool replaces it. Being a read, it is then tried once more on the
     new connection the pool gives `connection`: after a PostgreSQL restart the pooled
     connections are all lost, and each is found so without failing a request. A server that
-    cannot serve becomes `DatabaseUnavailable`, as the engine's `handle_error` hook makes it
-    for SQLAlchemy's statements."""
+    cannot serve becomes `DatabaseUnavailable` (`refusal_to_serve`), as the engine's
+    `handle_error` hook makes it for SQLAlchemy's statements."""
     for attempt in range(2):
         driver = (await connection.get_raw_connection()).driver_connection
         assert driver is not None  # a connection in use is never detached from its driver's
@@ -184,13 +193,11 @@ async def fetch_row(
                 raise DatabaseUnavailable("the connection to PostgreSQL was lost") from error
             continue
         except asyncpg.PostgresError as error:
-            state = getattr(error, "sqlstate", None) or ""
-            if state.startswith(UNAVAILABLE_SQLSTATES):
-                await connection.invalidate(error)
-                raise DatabaseUnavailable(
-                    f"PostgreSQL refused to serve (SQLSTATE {state})"
-                ) from error
-            raise
+            refusal = refusal_to_serve(error)
+            if refusal is None:
+                raise
+            await connection.invalidate(error)
+            raise refusal from error
         return row
     raise AssertionError("unreachable: the second attempt returns or raises")
 

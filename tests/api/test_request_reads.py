@@ -10,12 +10,18 @@ import asyncio
 from dataclasses import fields
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from sqlalchemy import text
 
 from api.domain.vocabulary import RegistrationTypeCode as T
-from api.persistence.db import READS_THROUGH_DRIVER, reads_through_driver
+from api.persistence.db import (
+    READS_THROUGH_DRIVER,
+    DatabaseUnavailable,
+    fetch_row,
+    reads_through_driver,
+)
 from api.persistence.operator_records import OperatorRecord, operator_record
 from api.persistence.operators import OperatorRepository
 from api.persistence.tables import OperatorRow
@@ -166,3 +172,18 @@ async def test_me_with_its_company_costs_one_statement(
     assert data["me"]["company"]["name"] == "Importadora Andina S.A."
     [statement] = sql_statements.statements
     assert "FROM operators LEFT OUTER JOIN companies" in statement
+
+
+async def test_a_read_whose_server_ends_it_is_unavailable_and_a_bad_statement_stays_its_error(
+    services: Services,
+) -> None:
+    """On the asyncpg connection, a server that ends the read (here the backend ending itself,
+    on both attempts) is `DatabaseUnavailable`, as through SQLAlchemy; an error of the statement
+    itself is not a dependency failure and stays what it is."""
+    async with services.connected() as connection:
+        with pytest.raises(DatabaseUnavailable):
+            await fetch_row(connection, "SELECT pg_terminate_backend(pg_backend_pid())")
+    async with services.connected() as connection:
+        with pytest.raises(asyncpg.DivisionByZeroError):
+            await fetch_row(connection, "SELECT 1 / $1::int", 0)
+        assert await fetch_row(connection, "SELECT $1::int", 7) == (7,)
