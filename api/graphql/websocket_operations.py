@@ -18,7 +18,7 @@ from api.domain.errors import ErrorCode, FieldError
 from api.domain.messages import error_message
 from api.resolvers.context import Context
 from api.resolvers.errors import UNAVAILABLE
-from api.services.auth import still_signed_in
+from api.services.auth import operator_if_session_counts
 
 if TYPE_CHECKING:
     from strawberry.types import ExecutionContext
@@ -46,9 +46,12 @@ async def websocket_refusal(execution: ExecutionContext) -> ExecutionResult | No
             state = await budget.hit(context.client_address)
             if state.exceeded(budget.limit):
                 return _refused(context, ErrorCode.RATE_LIMITED, retry_after=state.retry_after)
-        if context.session is not None and not await still_signed_in(services, context.session):
-            context.sign_in(None)
-            return _refused(context, ErrorCode.UNAUTHENTICATED)
+        if context.session is not None:
+            operator = await operator_if_session_counts(services, context.session)
+            if operator is None:
+                context.sign_in(None)
+                return _refused(context, ErrorCode.UNAUTHENTICATED)
+            context.operation_checked(operator)
     except UNAVAILABLE as error:
         log.warning("websocket operation not checked: %s", type(error).__name__)
         return _refused(context, ErrorCode.SERVICE_UNAVAILABLE)

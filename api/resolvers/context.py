@@ -11,7 +11,7 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from api.domain.vocabulary import Locale, Role
-from api.persistence.operator_records import OperatorRecord, operator_record
+from api.persistence.operator_records import OperatorRecord
 from api.persistence.sessions import SessionData
 from api.resolvers.loaders import Loaders
 from api.services.auth import SignedIn
@@ -81,16 +81,19 @@ class Context:
         self.session = signed_in.session
         self._caller = signed_in.operator
 
-    async def caller(self) -> OperatorRecord | None:
-        """The signed-in operator's record, read once per request. A WebSocket connection
-        carries many operations over a long time: each reads the record again."""
+    def caller(self) -> OperatorRecord | None:
+        """The signed-in operator's record, as the check of the caller's session read it: once
+        per HTTP request, and again for each operation of a WebSocket connection, which carries
+        many over a long time (api/graphql/websocket_operations.py)."""
         self.require_credentials()
         if self.session is None:
             return None
-        if self._caller is None or isinstance(self.request, WebSocket):
-            async with self.services.connected() as connection:
-                self._caller = await operator_record(connection, self.session.operator_id)
         return self._caller
+
+    def operation_checked(self, operator: OperatorRecord) -> None:
+        """The record the session's check read for a WebSocket operation: the operation's
+        resolvers see the registration as it is now, not as it was when the connection opened."""
+        self._caller = operator
 
 
 Info = StrawberryInfo[Context, None]

@@ -45,7 +45,7 @@ def _form(data: ModifyOperatorInput) -> ModifyForm:
 async def check_email_availability(info: Info, email: str) -> EmailAvailabilityPayload:
     ctx = info.context
     try:
-        operator = await ctx.caller()
+        operator = ctx.caller()
         assert operator is not None, "guarded by IsAuthenticated"
         result = await email_availability.check_email_availability(
             ctx.services, operator=operator, email=email
@@ -74,7 +74,7 @@ def _availability_message(result: email_availability.Availability) -> InfoMessag
 async def request_security_code(info: Info, email: str) -> SecurityCodePayload:
     ctx = info.context
     try:
-        operator = await ctx.caller()
+        operator = ctx.caller()
         assert operator is not None, "guarded by IsAuthenticated"
         sent = await security_codes.request_security_code(
             ctx.services, operator=operator, email=email, locale=ctx.locale

@@ -22,11 +22,11 @@ from api.schema.operator import Operator
 from api.services import history
 
 
-async def me(info: Info) -> Operator | None:
+def me(info: Info) -> Operator | None:
     """The signed-in operator; null without a token, UNAUTHENTICATED with one that is not
     valid (an expired session must be told apart from never having signed in)."""
     ctx = info.context
-    row = await ctx.caller()
+    row = ctx.caller()
     if row is None:
         if ctx.token_rejected:
             raise as_graphql_error(DomainError.single(None, ErrorCode.UNAUTHENTICATED), ctx.locale)

@@ -46,8 +46,8 @@ from api.schema.webhook_operations import WebhookMutations, WebhookQueries
 @strawberry.type
 class OperatorQueries:
     @strawberry.field(description="The signed-in user, or null without a valid bearer token.")
-    async def me(self, info: Info) -> Operator | None:
-        return await operators.me(info)
+    def me(self, info: Info) -> Operator | None:
+        return operators.me(info)
 
     @strawberry.field(
         description=(

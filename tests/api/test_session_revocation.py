@@ -188,3 +188,15 @@ async def test_a_websocket_opened_before_the_account_was_disabled_answers_unauth
             await session.execute(GraphQLRequest(ME))
     assert refused.value.errors is not None
     assert refused.value.errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_each_websocket_operation_reads_the_registration_as_it_is_now(
+    api: Api, services: Services, server: Server
+) -> None:
+    token = await signed_in_user(api, services)
+    phone = "{ me { phone1 } }"
+    async with ws_client(server, token) as session:
+        before = await session.execute(GraphQLRequest(phone))
+        await execute_sql(services, "UPDATE operators SET phone1 = '043334455'")
+        after = await session.execute(GraphQLRequest(phone))
+    assert before != after == {"me": {"phone1": "043334455"}}
