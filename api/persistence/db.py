@@ -99,9 +99,21 @@ def ping_rested_connections(engine: AsyncEngine) -> None:
     event.listen(engine.sync_engine, "checkout", ping_if_rested)
 
 
+# Bounded waits, so that a request answers within 5 s whatever PostgreSQL does (README). A server
+# that stops answering (a frozen host, a network dropping packets) sends no error and never
+# reaches its own statement_timeout: the client stops waiting for a connection and for each
+# statement, its ping included, and asyncpg asks the server to cancel what was running. The
+# server's statement_timeout (5 s) stays as its own backstop, for a cancel that got lost.
+CONNECT_TIMEOUT_SECONDS: Final = 4.0
+COMMAND_TIMEOUT_SECONDS: Final = 4.5
+
+
 def _direct_arguments() -> dict[str, Any]:
-    # Bounded waits: a hung server must not hang the API (statement timeout in ms).
-    return {"timeout": 5, "server_settings": {"statement_timeout": "5000"}}
+    return {
+        "timeout": CONNECT_TIMEOUT_SECONDS,
+        "command_timeout": COMMAND_TIMEOUT_SECONDS,
+        "server_settings": {"statement_timeout": "5000"},
+    }
 
 
 def _pgbouncer_arguments() -> dict[str, Any]:
@@ -112,7 +124,8 @@ def _pgbouncer_arguments() -> dict[str, Any]:
     startup parameters it does not know, so the statement timeout is the server's: set it on
     the role (`ALTER ROLE … SET statement_timeout = '5s'`, README)."""
     return {
-        "timeout": 5,
+        "timeout": CONNECT_TIMEOUT_SECONDS,
+        "command_timeout": COMMAND_TIMEOUT_SECONDS,
         "statement_cache_size": 0,
         "prepared_statement_cache_size": 0,
         "prepared_statement_name_func": lambda: f"__asyncpg_{uuid.uuid4()}__",
@@ -141,10 +154,21 @@ def refusal_to_serve(error: BaseException) -> DatabaseUnavailable | None:
 
 def _refusal_as_unavailable(context: Any) -> None:
     """SQLAlchemy's documented `handle_error` hook: such an error becomes `DatabaseUnavailable`
-    (`refusal_to_serve`)."""
+    (`refusal_to_serve`), and a statement that timed out drops its connection at once."""
+    if isinstance(context.original_exception, TimeoutError) and context.connection is not None:
+        abandon(context.connection.connection.driver_connection)
     refusal = refusal_to_serve(context.original_exception)
     if refusal is not None:
         raise refusal
+
+
+def abandon(driver: Any) -> None:
+    """Closes an asyncpg connection whose server did not answer in time without a word to it.
+    SQLAlchemy then invalidates the connection (a timeout counts as a disconnect), and would
+    first close it gracefully, waiting up to two more seconds for a server that is not
+    answering."""
+    if driver is not None:
+        driver.terminate()
 
 
 def reads_through_driver(connection: AsyncConnection) -> bool:
@@ -154,9 +178,9 @@ def reads_through_driver(connection: AsyncConnection) -> bool:
 
 
 # Failures of the connection itself, not of the statement: the connection is not used again.
+# A timeout is not among them: it is not tried again (api/persistence/db.py, fetch_row).
 DRIVER_CONNECTION_FAILURES: Final = (
     OSError,
-    TimeoutError,
     asyncpg.InterfaceError,  # its ConnectionDoesNotExistError: the server closed it
     asyncpg.PostgresConnectionError,
     # A connection whose protocol was left mid-operation (the server ended it meanwhile).
@@ -179,7 +203,8 @@ async def fetch_row(
     What SQLAlchemy does for its own statements is done here: a connection found lost is
     invalidated, so that the pool replaces it. Being a read, it is then tried once more on the
     new connection the pool gives `connection`: after a PostgreSQL restart the pooled
-    connections are all lost, and each is found so without failing a request. A server that
+    connections are all lost, and each is found so without failing a request. A read that timed
+    out (`COMMAND_TIMEOUT_SECONDS`) is not tried again. A server that
     cannot serve becomes `DatabaseUnavailable` (`refusal_to_serve`), as the engine's
     `handle_error` hook makes it for SQLAlchemy's statements."""
     for attempt in range(2):
@@ -187,6 +212,11 @@ async def fetch_row(
         assert driver is not None  # a connection in use is never detached from its driver's
         try:
             row: Sequence[Any] | None = await driver.fetchrow(statement, *arguments)
+        except TimeoutError as error:
+            # A server that stopped answering: a second wait would only double the caller's.
+            abandon(driver)
+            await connection.invalidate(error)
+            raise DatabaseUnavailable("PostgreSQL did not answer in time") from error
         except DRIVER_CONNECTION_FAILURES as error:
             await connection.invalidate(error)
             if attempt:

@@ -1,5 +1,6 @@
 """A TCP proxy in the test process, to take a real service away from the API and give it back
-(a "paused connection"), without stopping the service other tests use."""
+(a "paused connection"), or to make it hang (connections open, nothing answered), without
+stopping or stalling the service other tests use."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ class TcpProxy:
         self.paused = False
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._flowing = asyncio.Event()
+        self._flowing.set()
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
@@ -23,6 +26,7 @@ class TcpProxy:
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(OSError, asyncio.CancelledError):
             while data := await reader.read(65536):
+                await self._flowing.wait()
                 writer.write(data)
                 await writer.drain()
         writer.close()
@@ -51,8 +55,14 @@ class TcpProxy:
             writer.close()
         self._writers.clear()
 
+    def hang(self) -> None:
+        """Keep every connection open and accept new ones, but pass nothing on: a server that
+        stopped answering (a frozen host, a network that drops packets without a reset)."""
+        self._flowing.clear()
+
     def resume(self) -> None:
         self.paused = False
+        self._flowing.set()
 
     async def close(self) -> None:
         self.pause()
