@@ -79,7 +79,9 @@ def ping_rested_connections(engine: AsyncEngine) -> None:
     that restarted or dropped the connection since is found here for a connection that rested;
     one that fails a statement during its use is invalidated by SQLAlchemy with the rest of the
     pool, which then reconnects. SQLAlchemy's documented recipe: a `checkout` listener raising
-    `DisconnectionError` makes the pool replace the connection and try again.
+    `DisconnectionError` makes the pool replace the connection and try again. Not after a ping
+    that got no answer in time: a server that stopped answering would keep a new connection
+    waiting as long again, so the connection is dropped and the checkout fails at once.
     """
 
     def fresh(_dbapi_connection: Any, record: Any) -> None:
@@ -91,6 +93,11 @@ def ping_rested_connections(engine: AsyncEngine) -> None:
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
+        except TimeoutError as error:
+            # The server stopped answering: a new connection would wait as long again.
+            abandon(dbapi_connection.driver_connection)
+            record.invalidate(error)
+            raise DatabaseUnavailable("PostgreSQL did not answer the ping in time") from error
         except Exception as error:
             raise exc.DisconnectionError("the pooled connection no longer answers") from error
 

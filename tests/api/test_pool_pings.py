@@ -6,9 +6,11 @@ using them."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
@@ -16,8 +18,10 @@ import pytest
 from sqlalchemy import text
 
 import api.persistence.db
+from api.persistence.db import COMMAND_TIMEOUT_SECONDS, DatabaseUnavailable, create_engine
 from api.services.container import Services, build_services
 from tests.api.conftest import ADMIN_DSN, Environment, make_operator, start_server, stop_server
+from tests.support.tcp_proxy import TcpProxy
 
 REST = 0.2
 LOGIN = """mutation { login(identification: "0912345675001", userId: "USUARIO01", password: "Clave-Segura-2027") {
@@ -116,3 +120,35 @@ async def test_connections_dropped_in_use_cost_a_coded_answer_at_most_and_the_ne
             assert again.json() == {"data": {"me": {"userId": "USUARIO01"}}}
     finally:
         await asyncio.to_thread(stop_server, server)
+
+
+async def test_a_ping_that_gets_no_answer_costs_one_wait_and_tries_no_new_connection(
+    environment: Environment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(api.persistence.db, "PING_AFTER_REST_SECONDS", REST)
+    url = urlsplit(environment.database_url)
+    proxy = TcpProxy(target_host=url.hostname or "127.0.0.1", target_port=url.port or 5432)
+    await proxy.start()
+    engine = create_engine(
+        environment.database_url.replace(
+            f"@{url.netloc.split('@')[1]}/", f"@127.0.0.1:{proxy.port}/"
+        )
+    )
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        await asyncio.sleep(REST * 2)
+        proxy.hang()
+        started = time.perf_counter()
+        with pytest.raises(DatabaseUnavailable):
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        # One command timeout; before, the ping's failure replaced the connection: a graceful
+        # close of the old one (2 s) and a new one that could not connect either (4 s).
+        assert time.perf_counter() - started < COMMAND_TIMEOUT_SECONDS + 1
+        proxy.resume()
+        async with engine.connect() as connection:  # at once: the abandoned one was replaced
+            assert (await connection.execute(text("SELECT 1"))).scalar_one() == 1
+    finally:
+        await engine.dispose()
+        await proxy.close()
