@@ -185,7 +185,7 @@ def reads_through_driver(connection: AsyncConnection) -> bool:
 
 
 # Failures of the connection itself, not of the statement: the connection is not used again.
-# A timeout is not among them: it is not tried again (api/persistence/db.py, fetch_row).
+# A timeout is not among them: `fetch_row` does not try a read that timed out again.
 DRIVER_CONNECTION_FAILURES: Final = (
     OSError,
     asyncpg.InterfaceError,  # its ConnectionDoesNotExistError: the server closed it
@@ -211,9 +211,9 @@ async def fetch_row(
     invalidated, so that the pool replaces it. Being a read, it is then tried once more on the
     new connection the pool gives `connection`: after a PostgreSQL restart the pooled
     connections are all lost, and each is found so without failing a request. A read that timed
-    out (`COMMAND_TIMEOUT_SECONDS`) is not tried again. A server that
-    cannot serve becomes `DatabaseUnavailable` (`refusal_to_serve`), as the engine's
-    `handle_error` hook makes it for SQLAlchemy's statements."""
+    out (`COMMAND_TIMEOUT_SECONDS`) is not tried again. A server that cannot serve becomes
+    `DatabaseUnavailable` (`refusal_to_serve`), as the engine's `handle_error` hook makes it
+    for SQLAlchemy's statements."""
     for attempt in range(2):
         driver = (await connection.get_raw_connection()).driver_connection
         assert driver is not None  # a connection in use is never detached from its driver's

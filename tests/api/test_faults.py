@@ -39,20 +39,20 @@ async def timed_post(
     return time.perf_counter() - started, response
 
 
+async def proxied_database_url(environment: Environment) -> tuple[TcpProxy, str]:
+    """A proxy in front of the tests' PostgreSQL, and the API's DATABASE_URL through it."""
+    url = urlsplit(environment.database_url.replace("postgresql+asyncpg", "postgresql"))
+    proxy = TcpProxy(target_host=url.hostname or "127.0.0.1", target_port=url.port or 5432)
+    await proxy.start()
+    server = f"{url.hostname}:{url.port}" if url.port else url.hostname
+    return proxy, environment.database_url.replace(f"@{server}/", f"@127.0.0.1:{proxy.port}/")
+
+
 async def test_postgres_away_answers_cleanly_and_the_service_recovers_by_itself(
     services: Services, environment: Environment, tmp_path: Path
 ) -> None:
     await make_operator(services)
-    url = urlsplit(environment.database_url.replace("postgresql+asyncpg", "postgresql"))
-    proxy = TcpProxy(target_host=url.hostname or "127.0.0.1", target_port=url.port or 5432)
-    await proxy.start()
-    database_url = environment.database_url.replace(
-        f"{url.hostname}:{url.port}", f"127.0.0.1:{proxy.port}"
-    )
-    if url.port is None:
-        database_url = environment.database_url.replace(
-            f"@{url.hostname}/", f"@127.0.0.1:{proxy.port}/"
-        )
+    proxy, database_url = await proxied_database_url(environment)
     server = await asyncio.to_thread(
         start_server, environment.variables(DATABASE_URL=database_url), tmp_path / "api.log"
     )
@@ -79,15 +79,6 @@ async def test_postgres_away_answers_cleanly_and_the_service_recovers_by_itself(
     finally:
         await asyncio.to_thread(stop_server, server)
         await proxy.close()
-
-
-async def proxied_database_url(environment: Environment) -> tuple[TcpProxy, str]:
-    """A proxy in front of the tests' PostgreSQL, and the API's DATABASE_URL through it."""
-    url = urlsplit(environment.database_url.replace("postgresql+asyncpg", "postgresql"))
-    proxy = TcpProxy(target_host=url.hostname or "127.0.0.1", target_port=url.port or 5432)
-    await proxy.start()
-    server = f"{url.hostname}:{url.port}" if url.port else url.hostname
-    return proxy, environment.database_url.replace(f"@{server}/", f"@127.0.0.1:{proxy.port}/")
 
 
 async def test_a_hung_postgresql_costs_a_request_one_bounded_wait_and_a_coded_answer(
