@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,13 +20,14 @@ from tests.api.conftest import (
     ADMIN_DSN,
     Api,
     Environment,
+    Server,
     free_port,
     make_operator,
     start_server,
     stop_server,
 )
 from tests.support.redis_server import PrivateRedis
-from tests.support.tcp_proxy import TcpProxy
+from tests.support.tcp_proxy import TcpProxy, proxy_for_database
 
 LOGIN = """mutation { login(identification: "0912345675001", userId: "USUARIO01", password: "Clave-Segura-2027") {
   token errors { code message } } }"""
@@ -39,81 +42,80 @@ async def timed_post(
     return time.perf_counter() - started, response
 
 
-async def proxied_database_url(environment: Environment) -> tuple[TcpProxy, str]:
-    """A proxy in front of the tests' PostgreSQL, and the API's DATABASE_URL through it."""
-    url = urlsplit(environment.database_url.replace("postgresql+asyncpg", "postgresql"))
-    proxy = TcpProxy(target_host=url.hostname or "127.0.0.1", target_port=url.port or 5432)
-    await proxy.start()
-    server = f"{url.hostname}:{url.port}" if url.port else url.hostname
-    return proxy, environment.database_url.replace(f"@{server}/", f"@127.0.0.1:{proxy.port}/")
+@asynccontextmanager
+async def api_behind_proxy(
+    environment: Environment, log_path: Path
+) -> AsyncIterator[tuple[TcpProxy, Server]]:
+    """An API server whose PostgreSQL is reached through a proxy the test controls."""
+    proxy, database_url = await proxy_for_database(environment.database_url)
+    try:
+        server = await asyncio.to_thread(
+            start_server, environment.variables(DATABASE_URL=database_url), log_path
+        )
+        try:
+            yield proxy, server
+        finally:
+            await asyncio.to_thread(stop_server, server)
+    finally:
+        await proxy.close()
 
 
 async def test_postgres_away_answers_cleanly_and_the_service_recovers_by_itself(
     services: Services, environment: Environment, tmp_path: Path
 ) -> None:
     await make_operator(services)
-    proxy, database_url = await proxied_database_url(environment)
-    server = await asyncio.to_thread(
-        start_server, environment.variables(DATABASE_URL=database_url), tmp_path / "api.log"
-    )
-    try:
-        async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
-            token = Api.token_of((await client.post("/graphql", json={"query": LOGIN})).json())
-            proxy.pause()
-            elapsed, response = await timed_post(client, LOGIN)
-            assert response.status_code == 200
-            assert response.json()["data"]["login"]["errors"][0]["code"] == "SERVICE_UNAVAILABLE"
-            assert elapsed < 5
-            elapsed, response = await timed_post(client, "{ me { userId } }", token)
-            body = response.json()
-            assert body["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
-            assert "Traceback" not in response.text
-            assert elapsed < 5
-            ready = await client.get("/readyz")
-            assert ready.status_code == 503
-            assert ready.json()["failing"] == ["postgres"]
-            proxy.resume()
-            recovered = await client.post("/graphql", json={"query": LOGIN})
-            assert recovered.json()["data"]["login"]["errors"] == []
-            assert (await client.get("/readyz")).status_code == 200
-    finally:
-        await asyncio.to_thread(stop_server, server)
-        await proxy.close()
+    async with (
+        api_behind_proxy(environment, tmp_path / "api.log") as (proxy, server),
+        httpx.AsyncClient(base_url=server.url, timeout=30) as client,
+    ):
+        token = Api.token_of((await client.post("/graphql", json={"query": LOGIN})).json())
+        proxy.pause()
+        elapsed, response = await timed_post(client, LOGIN)
+        assert response.status_code == 200
+        assert response.json()["data"]["login"]["errors"][0]["code"] == "SERVICE_UNAVAILABLE"
+        assert elapsed < 5
+        elapsed, response = await timed_post(client, "{ me { userId } }", token)
+        body = response.json()
+        assert body["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+        assert "Traceback" not in response.text
+        assert elapsed < 5
+        ready = await client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["failing"] == ["postgres"]
+        proxy.resume()
+        recovered = await client.post("/graphql", json={"query": LOGIN})
+        assert recovered.json()["data"]["login"]["errors"] == []
+        assert (await client.get("/readyz")).status_code == 200
 
 
 async def test_a_hung_postgresql_costs_a_request_one_bounded_wait_and_a_coded_answer(
     services: Services, environment: Environment, tmp_path: Path
 ) -> None:
     await make_operator(services)
-    proxy, database_url = await proxied_database_url(environment)
-    server = await asyncio.to_thread(
-        start_server, environment.variables(DATABASE_URL=database_url), tmp_path / "api.log"
-    )
-    try:
-        async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
-            token = Api.token_of((await client.post("/graphql", json={"query": LOGIN})).json())
-            proxy.hang()
-            # The session's read on the pooled connection (api/persistence/db.py, fetch_row),
-            # then a sign-in through SQLAlchemy's own statements, several at once.
-            answers = await asyncio.gather(
-                timed_post(client, "{ me { userId } }", token),
-                *(timed_post(client, LOGIN) for _ in range(3)),
-            )
-            (_, me), *logins = answers
-            assert me.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
-            for _, login in logins:
-                assert login.json()["data"]["login"]["errors"][0]["code"] == "SERVICE_UNAVAILABLE"
-            # One bounded wait (api/persistence/db.py), not one per attempt, and no graceful
-            # close of the connection on top: README promises an answer within 5 s.
-            assert max(elapsed for elapsed, _ in answers) < 5, [e for e, _ in answers]
-            ready = await client.get("/readyz")
-            assert ready.json()["failing"] == ["postgres"]
-            proxy.resume()
-            _, recovered = await timed_post(client, "{ me { userId } }", token)
-            assert recovered.json() == {"data": {"me": {"userId": "USUARIO01"}}}
-    finally:
-        await asyncio.to_thread(stop_server, server)
-        await proxy.close()
+    async with (
+        api_behind_proxy(environment, tmp_path / "api.log") as (proxy, server),
+        httpx.AsyncClient(base_url=server.url, timeout=60) as client,
+    ):
+        token = Api.token_of((await client.post("/graphql", json={"query": LOGIN})).json())
+        proxy.hang()
+        # The session's read on the pooled connection (api/persistence/db.py, fetch_row),
+        # then a sign-in through SQLAlchemy's own statements, several at once.
+        answers = await asyncio.gather(
+            timed_post(client, "{ me { userId } }", token),
+            *(timed_post(client, LOGIN) for _ in range(3)),
+        )
+        (_, me), *logins = answers
+        assert me.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+        for _, login in logins:
+            assert login.json()["data"]["login"]["errors"][0]["code"] == "SERVICE_UNAVAILABLE"
+        # One bounded wait (api/persistence/db.py), not one per attempt, and no graceful
+        # close of the connection on top: README promises an answer within 5 s.
+        assert max(elapsed for elapsed, _ in answers) < 5, [e for e, _ in answers]
+        ready = await client.get("/readyz")
+        assert ready.json()["failing"] == ["postgres"]
+        proxy.resume()
+        _, recovered = await timed_post(client, "{ me { userId } }", token)
+        assert recovered.json() == {"data": {"me": {"userId": "USUARIO01"}}}
 
 
 async def test_redis_down_answers_cleanly_even_with_a_token_and_the_service_recovers_by_itself(

@@ -10,7 +10,6 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
@@ -21,7 +20,7 @@ import api.persistence.db
 from api.persistence.db import COMMAND_TIMEOUT_SECONDS, DatabaseUnavailable, create_engine
 from api.services.container import Services, build_services
 from tests.api.conftest import ADMIN_DSN, Environment, make_operator, start_server, stop_server
-from tests.support.tcp_proxy import TcpProxy
+from tests.support.tcp_proxy import proxy_for_database
 
 REST = 0.2
 LOGIN = """mutation { login(identification: "0912345675001", userId: "USUARIO01", password: "Clave-Segura-2027") {
@@ -126,14 +125,8 @@ async def test_a_ping_that_gets_no_answer_costs_one_wait_and_tries_no_new_connec
     environment: Environment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(api.persistence.db, "PING_AFTER_REST_SECONDS", REST)
-    url = urlsplit(environment.database_url)
-    proxy = TcpProxy(target_host=url.hostname or "127.0.0.1", target_port=url.port or 5432)
-    await proxy.start()
-    engine = create_engine(
-        environment.database_url.replace(
-            f"@{url.netloc.split('@')[1]}/", f"@127.0.0.1:{proxy.port}/"
-        )
-    )
+    proxy, database_url = await proxy_for_database(environment.database_url)
+    engine = create_engine(database_url)
     try:
         async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))

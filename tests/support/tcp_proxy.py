@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from urllib.parse import urlsplit
 
 
 class TcpProxy:
@@ -69,3 +70,13 @@ class TcpProxy:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
+
+
+async def proxy_for_database(database_url: str) -> tuple[TcpProxy, str]:
+    """A started proxy in front of the PostgreSQL that `database_url` names, and the same URL
+    through the proxy."""
+    url = urlsplit(database_url)
+    proxy = TcpProxy(target_host=url.hostname or "127.0.0.1", target_port=url.port or 5432)
+    await proxy.start()
+    host = f"{url.hostname}:{url.port}" if url.port else url.hostname
+    return proxy, database_url.replace(f"@{host}/", f"@127.0.0.1:{proxy.port}/")
