@@ -24,6 +24,10 @@ after a one-second warm-up each, for `--rounds` rounds (the order reversed every
 and prints for each: req/s, p50 and p99 (wrk's `--latency` distribution), each the median over
 the rounds; and API / floor for each floor route: the ratio of the median req/s, each round's
 ratio and their median (the steadiest figure on a shared machine), and the ratio of the p99.
+The floor's `/cached` is also loaded with `{ __typename }`, the least a Strawberry app can
+execute, next to `/static`. Last, the performance targets (docs/performance.md): each as the API
+measured it and as the floor's own Strawberry route does on the same measure, and whether the
+API met it.
 
 `login` is measured on the API alone (4 connections: it is argon2-bound by design), with no
 ratio: the shared floor does not sign in. The scale test loads two API processes at once (8
@@ -69,6 +73,7 @@ from bench.http_load import (  # noqa: E402
     ratio_row,
     require_wrk,
     result_row,
+    round_ratio,
     run_wrk,
     start,
     stop,
@@ -107,6 +112,11 @@ API_ME = "this API"
 API_COUNTRIES = "this API"
 FLOOR_ME = ("floor `/bare`", "floor `/graphql`", "floor `/cached`")
 FLOOR_STATIC = "floor `/static`"
+# The least a Strawberry app can execute, on the floor's own cached route: what any GraphQL
+# answer costs before it resolves a single field of its own.
+FLOOR_SMALLEST = "floor `/cached`, `{ __typename }`"
+SMALLEST = "{ __typename }"
+P99_LIMIT_MS = 20.0
 
 
 async def set_up_in_process(stores: Stores) -> None:
@@ -184,6 +194,9 @@ def measure(
             countries_targets = {
                 API_COUNTRIES: countries,
                 FLOOR_STATIC: Target(f"{floor}/static", {}, countries.script),
+                FLOOR_SMALLEST: Target(
+                    f"{floor}/cached", {}, wrk_post_script({"query": SMALLEST}, workdir)
+                ),
             }
             check_same_answers(me_targets, countries_targets, countries_answer)
 
@@ -226,6 +239,9 @@ def measure(
             for floor_name in FLOOR_ME:
                 print(ratio_row("`me`", API_ME, floor_name, me_results))
             print(ratio_row("`countries`", API_COUNTRIES, FLOOR_STATIC, countries_results))
+            print(ratio_row("`countries`", FLOOR_SMALLEST, FLOOR_STATIC, countries_results))
+            print()
+            print(targets_table(me_results, countries_results))
 
             # Sign-in is argon2-bound: fewer connections, so that wrk's timeouts measure nothing
             # else. No floor: the shared floor does not sign in.
@@ -264,6 +280,47 @@ def scale(
         f"({total / one.requests_per_second:.2f}x), p99 "
         f"{' and '.join(f'{r.p99_ms:.2f}' for r in both)} ms"
     )
+
+
+def targets_table(me: dict[str, list[Result]], countries: dict[str, list[Result]]) -> str:
+    """The performance targets (docs/performance.md), each as the API measured it in this run and
+    as the floor's own Strawberry route does on the same measure: a target that route misses too
+    is one no Strawberry app doing the same I/O meets."""
+    bare, cached = FLOOR_ME[0], FLOOR_ME[2]
+    me_p99 = median_result(me[API_ME]).p99_ms
+    countries_p99 = median_result(countries[API_COUNTRIES]).p99_ms
+    rows = [
+        ("`me` req/s / floor `/cached`", 1.0, round_ratio(me, API_ME, cached), None),
+        (
+            "`me` req/s / floor `/bare`",
+            0.5,
+            round_ratio(me, API_ME, bare),
+            round_ratio(me, cached, bare),
+        ),
+        (
+            "`countries` req/s / floor `/static`",
+            1 / 1.5,
+            round_ratio(countries, API_COUNTRIES, FLOOR_STATIC),
+            round_ratio(countries, FLOOR_SMALLEST, FLOOR_STATIC),
+        ),
+    ]
+    lines = [
+        "| target | wanted | this API | the floor's Strawberry route | met |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for name, wanted, measured, reference in rows:
+        shown = "" if reference is None else f"{reference:.2f}"
+        met = "yes" if measured >= wanted else "no"
+        lines.append(f"| {name} | ≥ {wanted:.2f} | {measured:.2f} | {shown} | {met} |")
+    for name, p99, reference in (
+        ("`me` p99", me_p99, median_result(me[cached]).p99_ms),
+        ("`countries` p99", countries_p99, median_result(countries[FLOOR_SMALLEST]).p99_ms),
+    ):
+        met = "yes" if p99 < P99_LIMIT_MS else "no"
+        lines.append(
+            f"| {name} | < {P99_LIMIT_MS:.0f} ms | {p99:.2f} ms | {reference:.2f} ms | {met} |"
+        )
+    return "\n".join(lines)
 
 
 def check_same_answers(
