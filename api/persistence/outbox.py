@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
+import sqlalchemy as sa
 from sqlalchemy import func, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -55,6 +58,15 @@ async def event_by_id(session: AsyncSession, event_id: str) -> OperatorEventData
     statement = select(OutboxEventRow).where(col(OutboxEventRow.event_id) == event_id)
     row = (await session.exec(statement)).first()
     return to_event(row) if row is not None else None
+
+
+_COMMITTED_UP_TO: Final = sa.select(func.coalesce(func.max(col(OutboxEventRow.sequence)), 0))
+
+
+async def committed_up_to(connection: AsyncConnection) -> int:
+    """The last sequence committed (0 for none): one read of the primary key's index, on a
+    pooled connection with no ORM session, lock or transaction of its own."""
+    return int((await connection.execute(_COMMITTED_UP_TO)).scalar_one() or 0)
 
 
 async def last_sequence(session: AsyncSession) -> int:

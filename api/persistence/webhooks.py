@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
-from sqlalchemy import and_, delete, exists, func, update
+from sqlalchemy import ColumnElement, and_, bindparam, delete, exists, func, or_, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -27,6 +29,46 @@ class DueDelivery:
     webhook: WebhookRow
     event: OutboxEventRow
     scopes: str  # the key's scopes now, not when the webhook was registered
+
+
+def _serving() -> ColumnElement[bool]:
+    """An active webhook of a key not revoked: the only kind the worker turns events into
+    deliveries for, or sends deliveries of."""
+    return and_(
+        col(WebhookRow.status) == WebhookStatus.ACTIVE.value,
+        col(PartnerKeyRow.revoked_at).is_(None),
+    )
+
+
+# Whether `lock_active` and `lock_due_heads` could find anything: a webhook behind the last
+# committed event, or a delivery due. A superset of what they take (the head-of-queue rule is
+# theirs alone), read without locks, so that an idle worker's poll costs one statement.
+_WORK_WAITING: Final = select(
+    or_(
+        select(col(WebhookRow.id))
+        .join(PartnerKeyRow, col(PartnerKeyRow.id) == col(WebhookRow.partner_key_id))
+        .where(
+            _serving(),
+            col(WebhookRow.cursor)
+            < select(func.coalesce(func.max(col(OutboxEventRow.sequence)), 0)).scalar_subquery(),
+        )
+        .exists(),
+        select(col(WebhookDeliveryRow.id))
+        .join(WebhookRow, col(WebhookRow.id) == col(WebhookDeliveryRow.webhook_id))
+        .join(PartnerKeyRow, col(PartnerKeyRow.id) == col(WebhookRow.partner_key_id))
+        .where(
+            col(WebhookDeliveryRow.status) == DeliveryStatus.PENDING.value,
+            col(WebhookDeliveryRow.next_attempt_at) <= bindparam("now"),
+            _serving(),
+        )
+        .exists(),
+    )
+)
+
+
+async def work_waiting(connection: AsyncConnection, *, now: datetime) -> bool:
+    """See `_WORK_WAITING`."""
+    return bool((await connection.execute(_WORK_WAITING, {"now": now})).scalar_one())
 
 
 def _postgres(session: AsyncSession) -> bool:
@@ -130,10 +172,7 @@ class WebhookRepository:
         statement = (
             select(WebhookRow)
             .join(PartnerKeyRow, col(PartnerKeyRow.id) == col(WebhookRow.partner_key_id))
-            .where(
-                WebhookRow.status == WebhookStatus.ACTIVE.value,
-                col(PartnerKeyRow.revoked_at).is_(None),
-            )
+            .where(_serving())
             .order_by(col(WebhookRow.id))
             .limit(limit)
         )
@@ -163,8 +202,7 @@ class WebhookRepository:
             .where(
                 WebhookDeliveryRow.status == DeliveryStatus.PENDING.value,
                 col(WebhookDeliveryRow.next_attempt_at) <= now,
-                WebhookRow.status == WebhookStatus.ACTIVE.value,
-                col(PartnerKeyRow.revoked_at).is_(None),
+                _serving(),
                 ~blocked,
             )
             .order_by(col(WebhookDeliveryRow.sequence))

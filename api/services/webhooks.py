@@ -48,7 +48,7 @@ from api.domain.webhooks import (
 )
 from api.persistence.outbox import events_after, last_sequence, to_event
 from api.persistence.tables import WebhookDeliveryRow, WebhookRow
-from api.persistence.webhooks import DueDelivery, WebhookRepository
+from api.persistence.webhooks import DueDelivery, WebhookRepository, work_waiting
 from api.services.container import Services
 
 log = logging.getLogger("api.webhooks")
@@ -297,6 +297,12 @@ class WebhookWorker:
         async with self.services.transaction() as session:
             return await WebhookRepository(session).delete_delivered_before(before)
 
+    async def work_waiting(self) -> bool:
+        """Whether `dispatch_once` or `send_once` could find anything to do (may say yes when
+        they find nothing, never no when they would)."""
+        async with self.services.connected() as connection:
+            return await work_waiting(connection, now=now())
+
     async def send_once(self) -> int:
         """Sends the due heads of every queue, at once; returns how many were attempted."""
         async with self.services.transaction() as session:
@@ -371,8 +377,11 @@ class WebhookWorker:
                 if time.monotonic() - pruned_at >= PRUNE_EVERY_SECONDS:
                     await self.prune_once()
                     pruned_at = time.monotonic()
-                dispatched = await self.dispatch_once()
-                sent = await self.send_once()
+                dispatched = sent = 0
+                # Most polls of an idle worker end with this one read.
+                if await self.work_waiting():
+                    dispatched = await self.dispatch_once()
+                    sent = await self.send_once()
             except Exception as error:
                 log.warning("webhook delivery paused: %s", type(error).__name__)
                 await _sleep_or_stop(stop, RETRY_SECONDS)

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -468,3 +469,31 @@ async def test_one_caller_holds_no_more_subscriptions_than_the_cap_and_others_ar
         async with Subscriber.open(capped_server, other) as second:
             await second.subscribe()
             await second.nothing_within(0.5)
+
+
+async def test_the_relays_idle_check_says_complete_only_when_the_stream_holds_every_committed_event(
+    services: Services, environment: Environment
+) -> None:
+    from api.services.container import build_services
+    from api.services.events import event_stream, relay_once, stream_is_complete
+
+    # A stream of its own (the tests' API server relays the same outbox into the shared one).
+    relaying = build_services(environment.settings(redis_key_prefix=f"{uuid.uuid4().hex}:"))
+    try:
+        stream = event_stream(relaying)
+        assert await stream_is_complete(relaying, stream)  # nothing committed, no stream yet
+
+        await make_operator(services)  # commits OPERATOR_REGISTERED
+        assert not await stream_is_complete(relaying, stream)
+        assert await relay_once(relaying) == 1
+        assert await stream_is_complete(relaying, stream)
+        assert await relay_once(relaying) == 0
+
+        # An emptied Redis: the committed events are not in a stream that no longer exists.
+        await relaying.redis.delete(relaying.keys.events())
+        assert not await stream_is_complete(relaying, stream)
+        assert await relay_once(relaying) == 1
+        assert await stream_is_complete(relaying, stream)
+    finally:
+        await relaying.redis.delete(relaying.keys.events())
+        await relaying.close()

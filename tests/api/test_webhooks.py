@@ -608,3 +608,58 @@ async def test_delivered_deliveries_older_than_the_retention_are_deleted_dead_le
     finally:
         await worker.close()
     assert [row["status"] for row in await delivery_rows(services)] == ["DELIVERED", "DEAD"]
+
+
+async def test_an_idle_workers_one_read_finds_work_whenever_there_is_some_and_none_after(
+    services: Services,
+) -> None:
+    (person,) = await operators(services, 1)
+    issued = await create_partner_key(services, name="Puerto", scopes="webhooks", created_by=None)
+    worker = WebhookWorker(services, render)
+    try:
+        assert not await worker.work_waiting()  # no webhook
+        registered = await register_webhook(
+            services,
+            key_id=issued.row.id or 0,
+            url="http://127.0.0.1:9/hooks",  # refused or unreachable: every attempt fails
+            event_types=None,
+            document=None,
+        )
+        assert not await worker.work_waiting()  # a webhook, no event after its cursor
+
+        await move(services, person, "Calle 1")
+        assert await worker.work_waiting()  # an event to turn into a delivery
+        assert await worker.dispatch_once() == 1
+        assert await worker.work_waiting()  # a delivery due
+        assert await worker.send_once() == 1
+        assert not await worker.work_waiting()  # failed: its retry is not due yet
+
+        async with services.transaction() as session:
+            await session.exec(  # type: ignore[call-overload]
+                text("UPDATE webhook_deliveries SET next_attempt_at = now()")
+            )
+        assert await worker.work_waiting()  # the retry is due
+        async with services.transaction() as session:
+            await session.exec(  # type: ignore[call-overload]
+                text("UPDATE webhooks SET status = 'PAUSED' WHERE id = :id").bindparams(
+                    id=registered.row.id
+                )
+            )
+        await move(services, person, "Calle 2")
+        assert not await worker.work_waiting()  # paused: neither the retry nor the new event
+        assert await worker.dispatch_once() == 0
+        assert await worker.send_once() == 0
+
+        async with services.transaction() as session:
+            await session.exec(  # type: ignore[call-overload]
+                text("UPDATE webhooks SET status = 'ACTIVE' WHERE id = :id").bindparams(
+                    id=registered.row.id
+                )
+            )
+        assert await worker.work_waiting()
+        await revoke_partner_key(services, key_id=issued.row.id or 0)
+        assert not await worker.work_waiting()  # the key is revoked
+        assert await worker.dispatch_once() == 0
+        assert await worker.send_once() == 0
+    finally:
+        await worker.close()
