@@ -69,8 +69,8 @@ async def stream_is_complete(services: Services, stream: EventStream) -> bool:
     """Whether the stream already holds every committed event: one Redis read and one database
     read, without the transaction and lock of a batch.
 
-    An idle relay wakes every `RELAY_IDLE_SECONDS`, and at every commit of this process, its
-    own batches and the webhook worker's included; most wakes find nothing new. As a batch,
+    An idle relay wakes every `RELAY_IDLE_SECONDS`, and at every commit of this process (its
+    own batches', the webhook worker's, the notices'); most wakes find nothing new. As a batch,
     each cost a transaction, the lock and two reads through the ORM (2.4 ms of CPU, a core's
     1.2 % at five wakes a second, docs/performance.md). A row committed after the check is
     the next wake's, as a row committed after a batch's snapshot always was."""

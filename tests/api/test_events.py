@@ -23,7 +23,8 @@ from websockets.asyncio.client import ClientConnection
 from api.domain.changes import Change, EventType
 from api.domain.errors import DomainError, ErrorCode
 from api.persistence.operators import SYSTEM, OperatorRepository, record_change
-from api.services.container import Services
+from api.services.container import Services, build_services
+from api.services.events import event_stream, relay_once, stream_is_complete
 from api.services.partner_keys import create_partner_key
 from tests.api.conftest import (
     ROOT,
@@ -474,9 +475,6 @@ async def test_one_caller_holds_no_more_subscriptions_than_the_cap_and_others_ar
 async def test_the_relays_idle_check_says_complete_only_when_the_stream_holds_every_committed_event(
     services: Services, environment: Environment
 ) -> None:
-    from api.services.container import build_services
-    from api.services.events import event_stream, relay_once, stream_is_complete
-
     # A stream of its own (the tests' API server relays the same outbox into the shared one).
     relaying = build_services(environment.settings(redis_key_prefix=f"{uuid.uuid4().hex}:"))
     try:
