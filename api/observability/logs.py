@@ -215,12 +215,15 @@ class TextFormatter(logging.Formatter):
 
 
 class SubscriberGoneFilter(logging.Filter):
-    """WORKAROUND (Strawberry 0.341, graphql-transport-ws handler): an event sent to a subscriber
-    whose connection just closed (a client gone, or this process closing subscriptions with 1012
-    on SIGTERM) is logged by Strawberry as "Exception in worker task" with a traceback, for what
-    is the normal end of a subscription. Such records are dropped; every other record of that
-    logger passes (tests/unit/test_logging.py). To be removed once Strawberry ends the stream
-    quietly: tests/api/test_graceful_restart.py checks that a restart logs no traceback."""
+    """WORKAROUND (Strawberry 0.341): an event sent to a subscriber whose connection just closed
+    (a client gone, or this process closing subscriptions with 1012 on SIGTERM) ends the
+    operation's task with `WebSocketDisconnected`, for what is the normal end of a subscription.
+    The graphql-transport-ws handler logs it as "Exception in worker task" with a traceback; the
+    graphql-ws handler never retrieves it (the task drops itself from the handler's tasks before
+    anyone awaits it), so asyncio logs "Task exception was never retrieved" with a traceback.
+    Such records are dropped on both loggers; every other record passes
+    (tests/unit/test_logging.py). To be removed once Strawberry ends the stream quietly:
+    tests/api/test_graceful_restart.py checks that a restart logs no traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
@@ -232,8 +235,10 @@ def parse_level(name: str) -> int:
     return level if level is not None else logging.INFO
 
 
-# The logger Strawberry's WebSocket protocol handlers report their tasks' exceptions on.
+# The logger Strawberry's WebSocket protocol handlers report their tasks' exceptions on, and
+# asyncio's own, which reports those of tasks no one awaited.
 STRAWBERRY_WEBSOCKET_TASKS: Final = "strawberry.ws.task"
+ASYNCIO: Final = "asyncio"
 
 
 def configure_logging(
@@ -266,7 +271,8 @@ def configure_logging(
     strawberry_errors = logging.getLogger("strawberry.execution")
     if not any(isinstance(f, GraphQLValueFilter) for f in strawberry_errors.filters):
         strawberry_errors.addFilter(GraphQLValueFilter())
-    websocket_tasks = logging.getLogger(STRAWBERRY_WEBSOCKET_TASKS)
-    if not any(isinstance(f, SubscriberGoneFilter) for f in websocket_tasks.filters):
-        websocket_tasks.addFilter(SubscriberGoneFilter())
+    for name in (STRAWBERRY_WEBSOCKET_TASKS, ASYNCIO):
+        tasks = logging.getLogger(name)
+        if not any(isinstance(f, SubscriberGoneFilter) for f in tasks.filters):
+            tasks.addFilter(SubscriberGoneFilter())
     return handler

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import io
 import json
 import logging
@@ -241,3 +243,24 @@ def test_a_send_to_a_subscriber_already_gone_is_not_logged_as_an_error() -> None
     assert not SubscriberGoneFilter().filter(_record(WebSocketDisconnected()))
     assert SubscriberGoneFilter().filter(_record(RuntimeError("a real failure")))
     assert SubscriberGoneFilter().filter(logging.LogRecord("x", 20, __file__, 1, "m", None, None))
+
+
+def test_a_task_no_one_awaited_that_ended_with_its_subscriber_gone_logs_no_traceback(
+    configured: io.StringIO,
+) -> None:
+    async def ends_with(error: BaseException) -> None:
+        raise error
+
+    async def leave_unretrieved() -> None:
+        for error in (WebSocketDisconnected(), RuntimeError("a real failure")):
+            task = asyncio.ensure_future(ends_with(error))
+            await asyncio.sleep(0.01)
+            assert task.done()
+            del task  # asyncio reports the exception no one retrieved as the task is freed
+            gc.collect()
+
+    asyncio.run(leave_unretrieved())
+    lines = configured.getvalue()
+    assert "WebSocketDisconnected" not in lines
+    assert "Task exception was never retrieved" in lines
+    assert "a real failure" in lines
