@@ -201,13 +201,17 @@ RATIOS_HEADER = (
 )
 
 
-def round_ratio(results: dict[str, list[Result]], name: str, floor_name: str) -> float:
-    """The median of each round's req/s ratio of `name` to `floor_name` (the two ran in the same
-    round): the steadiest figure on a shared machine."""
-    return statistics.median(
+def round_ratios(results: dict[str, list[Result]], name: str, floor_name: str) -> list[float]:
+    """Each round's req/s ratio of `name` to `floor_name` (the two ran in the same round)."""
+    return [
         a.requests_per_second / f.requests_per_second
         for a, f in zip(results[name], results[floor_name], strict=True)
-    )
+    ]
+
+
+def round_ratio(results: dict[str, list[Result]], name: str, floor_name: str) -> float:
+    """The median of `round_ratios`: the steadiest figure on a shared machine."""
+    return statistics.median(round_ratios(results, name, floor_name))
 
 
 def ratio_row(case: str, api_name: str, floor_name: str, results: dict[str, list[Result]]) -> str:
@@ -216,12 +220,10 @@ def ratio_row(case: str, api_name: str, floor_name: str, results: dict[str, list
     (above 1: the API is slower)."""
     api, floor = results[api_name], results[floor_name]
     api_median, floor_median = median_result(api), median_result(floor)
-    rounds = [
-        a.requests_per_second / f.requests_per_second for a, f in zip(api, floor, strict=True)
-    ]
+    rounds = round_ratios(results, api_name, floor_name)
     return (
         f"| {case} | {api_name} / {floor_name} | "
         f"{api_median.requests_per_second / floor_median.requests_per_second:.2f} | "
-        f"{', '.join(f'{r:.2f}' for r in rounds)} | {round_ratio(results, api_name, floor_name):.2f} | "
+        f"{', '.join(f'{r:.2f}' for r in rounds)} | {statistics.median(rounds):.2f} | "
         f"{api_median.p99_ms / floor_median.p99_ms:.2f} |"
     )

@@ -60,13 +60,14 @@ async def event_by_id(session: AsyncSession, event_id: str) -> OperatorEventData
     return to_event(row) if row is not None else None
 
 
-_COMMITTED_UP_TO: Final = sa.select(func.coalesce(func.max(col(OutboxEventRow.sequence)), 0))
+# The last sequence committed, 0 for none; also a subquery of the webhook worker's check.
+COMMITTED_UP_TO: Final = sa.select(func.coalesce(func.max(col(OutboxEventRow.sequence)), 0))
 
 
 async def committed_up_to(connection: AsyncConnection) -> int:
     """The last sequence committed (0 for none): one read of the primary key's index, on a
     pooled connection with no ORM session, lock or transaction of its own."""
-    return int((await connection.execute(_COMMITTED_UP_TO)).scalar_one() or 0)
+    return int((await connection.execute(COMMITTED_UP_TO)).scalar_one() or 0)
 
 
 async def last_sequence(session: AsyncSession) -> int:

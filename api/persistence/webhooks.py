@@ -20,6 +20,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.webhooks import DeliveryStatus, WebhookStatus
+from api.persistence.outbox import COMMITTED_UP_TO
 from api.persistence.tables import OutboxEventRow, PartnerKeyRow, WebhookDeliveryRow, WebhookRow
 
 
@@ -49,8 +50,7 @@ _WORK_WAITING: Final = select(
         .join(PartnerKeyRow, col(PartnerKeyRow.id) == col(WebhookRow.partner_key_id))
         .where(
             _serving(),
-            col(WebhookRow.cursor)
-            < select(func.coalesce(func.max(col(OutboxEventRow.sequence)), 0)).scalar_subquery(),
+            col(WebhookRow.cursor) < COMMITTED_UP_TO.scalar_subquery(),
         )
         .exists(),
         select(col(WebhookDeliveryRow.id))
