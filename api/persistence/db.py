@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Sequence
 from typing import Any, Final
 
-import asyncpg
 from sqlalchemy import event, exc, text
 from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
     AsyncEngine,
     async_sessionmaker,
     create_async_engine,
@@ -22,8 +19,6 @@ WRITE_ISOLATION = "READ COMMITTED"
 # A connection given back to the pool less than this long ago is handed out again without a
 # ping (HikariCP's `aliveBypassWindowMs`, whose default is 500 ms): see `ping_rested_connections`.
 PING_AFTER_REST_SECONDS: Final = 1.0
-# An execution option of the engine: whether `fetch_row` reads through asyncpg directly.
-READS_THROUGH_DRIVER: Final = "ecuapass_reads_through_driver"
 
 
 def create_engine(
@@ -59,10 +54,8 @@ def create_engine(
         # every few requests.
         pool_size=pool_size,
         max_overflow=0,
-        pool_timeout=5,
-        connect_args=_pgbouncer_arguments() if behind_pgbouncer else _direct_arguments(),
-        # Behind PgBouncer a statement needs the transaction the dialect opens around it.
-        execution_options={READS_THROUGH_DRIVER: not behind_pgbouncer},
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        connect_args=_pgbouncer_arguments() if behind_pgbouncer else direct_connect_arguments(),
     )
     event.listen(engine.sync_engine, "handle_error", _refusal_as_unavailable)
     ping_rested_connections(engine)
@@ -113,9 +106,11 @@ def ping_rested_connections(engine: AsyncEngine) -> None:
 # server's statement_timeout (5 s) stays as its own backstop, for a cancel that got lost.
 CONNECT_TIMEOUT_SECONDS: Final = 4.0
 COMMAND_TIMEOUT_SECONDS: Final = 4.5
+# How long a request waits for a free connection of a pool.
+POOL_TIMEOUT_SECONDS: Final = 5.0
 
 
-def _direct_arguments() -> dict[str, Any]:
+def direct_connect_arguments() -> dict[str, Any]:
     return {
         "timeout": CONNECT_TIMEOUT_SECONDS,
         "command_timeout": COMMAND_TIMEOUT_SECONDS,
@@ -176,67 +171,6 @@ def abandon(driver: Any) -> None:
     answering."""
     if driver is not None:
         driver.terminate()
-
-
-def reads_through_driver(connection: AsyncConnection) -> bool:
-    """Whether `fetch_row` may run on this connection's asyncpg connection: PostgreSQL reached
-    directly (not SQLite, not PgBouncer's transaction pooling)."""
-    return bool(connection.engine.get_execution_options().get(READS_THROUGH_DRIVER))
-
-
-# Failures of the connection itself, not of the statement: the connection is not used again.
-# A timeout is not among them: `fetch_row` does not try a read that timed out again.
-DRIVER_CONNECTION_FAILURES: Final = (
-    OSError,
-    asyncpg.InterfaceError,  # its ConnectionDoesNotExistError: the server closed it
-    asyncpg.PostgresConnectionError,
-    # A connection whose protocol was left mid-operation (the server ended it meanwhile).
-    asyncpg.InternalClientError,
-)
-
-
-async def fetch_row(
-    connection: AsyncConnection, statement: str, *arguments: object
-) -> Sequence[Any] | None:
-    """One row of a read that every request makes, on the asyncpg connection the pool handed
-    `connection` (SQLAlchemy's public `get_raw_connection().driver_connection`), where
-    `reads_through_driver` allows it.
-
-    SQLAlchemy's statement execution around the same row (its asyncpg adapter's greenlet,
-    mutex, cursor and result) cost an eighth of a `me` request's instructions
-    (docs/performance.md); the pool, its checkout ping and its limits stay SQLAlchemy's.
-    asyncpg prepares the statement once per connection (its statement cache).
-
-    What SQLAlchemy does for its own statements is done here: a connection found lost is
-    invalidated, so that the pool replaces it. Being a read, it is then tried once more on the
-    new connection the pool gives `connection`: after a PostgreSQL restart the pooled
-    connections are all lost, and each is found so without failing a request. A read that timed
-    out (`COMMAND_TIMEOUT_SECONDS`) is not tried again. A server that cannot serve becomes
-    `DatabaseUnavailable` (`refusal_to_serve`), as the engine's `handle_error` hook makes it
-    for SQLAlchemy's statements."""
-    for attempt in range(2):
-        driver = (await connection.get_raw_connection()).driver_connection
-        assert driver is not None  # a connection in use is never detached from its driver's
-        try:
-            row: Sequence[Any] | None = await driver.fetchrow(statement, *arguments)
-        except TimeoutError as error:
-            # A server that stopped answering: a second wait would only double the caller's.
-            abandon(driver)
-            await connection.invalidate(error)
-            raise DatabaseUnavailable("PostgreSQL did not answer in time") from error
-        except DRIVER_CONNECTION_FAILURES as error:
-            await connection.invalidate(error)
-            if attempt:
-                raise DatabaseUnavailable("the connection to PostgreSQL was lost") from error
-            continue
-        except asyncpg.PostgresError as error:
-            refusal = refusal_to_serve(error)
-            if refusal is None:
-                raise
-            await connection.invalidate(error)
-            raise refusal from error
-        return row
-    raise AssertionError("unreachable: the second attempt returns or raises")
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:

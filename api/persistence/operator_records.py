@@ -3,25 +3,26 @@ and `me`.
 
 Through the ORM (`session.get`) the same row costs three times as much CPU as through Core: a
 session, its identity map, the instance's instrumentation and the company's second statement,
-none of which a read that ends with the request needs. On PostgreSQL reached directly the
-statement, built once with SQLAlchemy Core, runs on the pooled asyncpg connection itself
-(api/persistence/db.py, `fetch_row`); on SQLite and behind PgBouncer it runs through Core.
+none of which a read that ends with the request needs. The statement is built once with
+SQLAlchemy Core; on PostgreSQL reached directly it runs on asyncpg's own pool
+(api/persistence/driver_reads.py), elsewhere through Core.
 Writes keep the ORM (`OperatorRow`, api/persistence/operators.py): they need its unit of work
 and its row locks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Final, TypeAlias
+from typing import Any, Final, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import asyncpg as postgresql_asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.domain.companies import Company
-from api.persistence.db import fetch_row, reads_through_driver
+from api.persistence.driver_reads import DriverReads
 from api.persistence.tables import COMPANIES, OPERATORS, OperatorRow, stored_company
 
 
@@ -90,11 +91,19 @@ _BY_ID_FOR_DRIVER: Final = str(
 
 
 async def operator_record(connection: AsyncConnection, operator_id: int) -> OperatorRecord | None:
-    found = (
-        await fetch_row(connection, _BY_ID_FOR_DRIVER, operator_id)
-        if reads_through_driver(connection)
-        else (await connection.execute(_BY_ID, {"operator_id": operator_id})).first()
-    )
+    """Through SQLAlchemy Core: on SQLite, behind PgBouncer, and in a process too small to share
+    its pool (api/persistence/driver_reads.py)."""
+    return record_of((await connection.execute(_BY_ID, {"operator_id": operator_id})).first())
+
+
+async def operator_record_through_driver(
+    reads: DriverReads, operator_id: int
+) -> OperatorRecord | None:
+    return record_of(await reads.fetch_row(_BY_ID_FOR_DRIVER, operator_id))
+
+
+def record_of(found: Sequence[Any] | None) -> OperatorRecord | None:
+    """The record of the row `_BY_ID` selects, either way it was read."""
     if found is None:
         return None
     values = dict(zip(_RECORD_COLUMNS, found, strict=False))

@@ -12,7 +12,7 @@ from api.domain.errors import DomainError, ErrorCode
 from api.domain.messages import Detail
 from api.domain.vocabulary import OperatorStatus, RegistrationTypeCode
 from api.observability.metrics import count_sign_in_failure
-from api.persistence.operator_records import OperatorRecord, operator_record
+from api.persistence.operator_records import OperatorRecord
 from api.persistence.operators import OperatorRepository
 from api.persistence.rate_limits import Limit
 from api.persistence.sessions import SessionData
@@ -154,8 +154,7 @@ async def operator_if_session_counts(
     """The session's operator, if the session still counts: the operator exists, is active, and
     has the epoch the session was opened under (a password change or a disabling moved it on in
     its own transaction). The database decides; Redis only holds the sessions."""
-    async with services.connected() as connection:
-        operator = await operator_record(connection, session.operator_id)
+    operator = await services.operator_record(session.operator_id)
     if (
         operator is None
         or operator.status != OperatorStatus.ACTIVE.value

@@ -22,6 +22,12 @@ from api.persistence.db import (
     create_read_session_factory,
     create_session_factory,
 )
+from api.persistence.driver_reads import DriverReads, driver_reads_for, pool_shares
+from api.persistence.operator_records import (
+    OperatorRecord,
+    operator_record,
+    operator_record_through_driver,
+)
 from api.persistence.rate_limits import Limit, RateLimiter
 from api.persistence.redis_store import Keys, Redis, SentinelTarget, close_redis, create_redis
 from api.persistence.request_budget import RequestBudgetCounter, request_budget
@@ -49,6 +55,8 @@ class Services:
     clock: Clock
     # None when REQUEST_BUDGET_PER_MINUTE is 0.
     request_budget: RequestBudgetCounter | None
+    # asyncpg's own pool for the session's read, where PostgreSQL is reached directly.
+    driver_reads: DriverReads | None = None
     # Set after each commit so that this process's relay publishes at once.
     outbox_written: asyncio.Event = field(default_factory=asyncio.Event)
     # Set after a commit that queued notices, so that this process's worker sends them at once
@@ -74,6 +82,14 @@ class Services:
         pool when the block ends."""
         return self.engine.connect()
 
+    async def operator_record(self, operator_id: int) -> OperatorRecord | None:
+        """The operator's record, as every signed-in request reads it (api/persistence/
+        operator_records.py): on asyncpg's own pool where there is one, else through Core."""
+        if self.driver_reads is not None:
+            return await operator_record_through_driver(self.driver_reads, operator_id)
+        async with self.connected() as connection:
+            return await operator_record(connection, operator_id)
+
     async def spend(self, limit: Limit, subject: str, *, field: str | None = None) -> None:
         """Counts one event of `limit` for `subject`; over the limit, RATE_LIMITED with the
         seconds to wait (on `field`)."""
@@ -87,6 +103,8 @@ class Services:
         await close_redis(self.redis)
         if self.blocking_redis is not self.redis:
             await close_redis(self.blocking_redis)
+        if self.driver_reads is not None:
+            await self.driver_reads.close()
         await self.engine.dispose()
 
 
@@ -105,10 +123,14 @@ def build_mailer(settings: Settings) -> Mailer:
 
 
 def build_services(settings: Settings) -> Services:
+    engine_share, reads_share = pool_shares(settings.database_pool_size)
     engine = create_engine(
         settings.database_url,
-        pool_size=settings.database_pool_size,
+        pool_size=engine_share,
         behind_pgbouncer=settings.database_behind_pgbouncer,
+    )
+    driver_reads = driver_reads_for(
+        engine, size=reads_share, behind_pgbouncer=settings.database_behind_pgbouncer
     )
     sentinel = (
         SentinelTarget(
@@ -147,4 +169,5 @@ def build_services(settings: Settings) -> Services:
             if settings.request_budget_per_minute
             else None
         ),
+        driver_reads=driver_reads,
     )

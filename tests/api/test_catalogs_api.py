@@ -18,6 +18,7 @@ from sqlalchemy.pool import Pool
 
 from api.app import create_app
 from api.domain.catalogs import collation_key
+from api.persistence.driver_reads import DriverReads
 from api.services.container import Services
 from tests.api.conftest import Api, Environment, make_operator
 
@@ -267,11 +268,11 @@ TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 
 class StatementCounter:
-    """Counts every SQL statement any engine of this process sends for requests, leaving out
-    the background workers' polling: SQLAlchemy's own (its `before_cursor_execute` event) and
-    those read on the pooled asyncpg connection itself (asyncpg's query logger, which sees
-    only those: SQLAlchemy runs its statements as asyncpg prepared statements, which it does
-    not log)."""
+    """Counts every SQL statement this process sends for requests, leaving out the background
+    workers' polling: SQLAlchemy's own (its `before_cursor_execute` event), those read on a
+    pooled asyncpg connection of SQLAlchemy's (asyncpg's query logger, which sees only those:
+    SQLAlchemy runs its statements as asyncpg prepared statements, which it does not log), and
+    those read on asyncpg's own pool (`DriverReads.fetch_row`)."""
 
     def __init__(self) -> None:
         self.statements: list[str] = []
@@ -301,8 +302,15 @@ class StatementCounter:
 
 
 @pytest.fixture
-def sql_statements() -> Iterator[StatementCounter]:
+def sql_statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[StatementCounter]:
     counter = StatementCounter()
+    fetch_row = DriverReads.fetch_row
+
+    async def counted(reads: DriverReads, statement: str, *arguments: object) -> Any:
+        counter.count(statement)
+        return await fetch_row(reads, statement, *arguments)
+
+    monkeypatch.setattr(DriverReads, "fetch_row", counted)
     event.listen(Engine, "before_cursor_execute", counter)
     event.listen(Pool, "checkout", counter.on_checkout)
     yield counter

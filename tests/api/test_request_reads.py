@@ -1,8 +1,9 @@
 """The reads every request makes (the session's operator, `me`) go through one statement built
-with SQLAlchemy Core instead of the ORM (api/persistence/operator_records.py), run on the pooled
-asyncpg connection itself when PostgreSQL is reached directly: they must answer exactly what the
-ORM's row answers, for every registration type, in one statement, on either path, and survive
-the loss of the pooled connections."""
+with SQLAlchemy Core instead of the ORM (api/persistence/operator_records.py), run on asyncpg's
+own pool when PostgreSQL is reached directly (api/persistence/driver_reads.py): they must answer
+exactly what the ORM's row answers, for every registration type, in one statement, on either
+path, survive the loss of the pooled connections, and keep the process within
+DATABASE_POOL_SIZE connections."""
 
 from __future__ import annotations
 
@@ -16,13 +17,18 @@ import pytest
 from sqlalchemy import text
 
 from api.domain.vocabulary import RegistrationTypeCode as T
-from api.persistence.db import (
-    READS_THROUGH_DRIVER,
-    DatabaseUnavailable,
-    fetch_row,
-    reads_through_driver,
+from api.persistence.db import DatabaseUnavailable
+from api.persistence.driver_reads import (
+    SMALLEST_SHARED_POOL,
+    DriverReads,
+    driver_reads_for,
+    pool_shares,
 )
-from api.persistence.operator_records import OperatorRecord, operator_record
+from api.persistence.operator_records import (
+    OperatorRecord,
+    operator_record,
+    operator_record_through_driver,
+)
 from api.persistence.operators import OperatorRepository
 from api.persistence.tables import OperatorRow
 from api.services.container import Services, build_services
@@ -85,8 +91,7 @@ async def test_the_record_carries_every_field_of_the_row_but_the_secrets(
     services: Services, registration_type: T
 ) -> None:
     row = await registered_row(services, registration_type)
-    async with services.connected() as connection:
-        record = await operator_record(connection, row.id or 0)
+    record = await services.operator_record(row.id or 0)
     assert isinstance(record, OperatorRecord)
     for field in fields(OperatorRecord):
         assert getattr(record, field.name) == getattr(row, field.name), field.name
@@ -95,22 +100,20 @@ async def test_the_record_carries_every_field_of_the_row_but_the_secrets(
 
 
 @pytest.mark.parametrize("registration_type", list(OPERATORS))
-async def test_the_read_on_the_asyncpg_connection_answers_what_the_core_statement_answers(
+async def test_the_read_on_asyncpgs_own_pool_answers_what_the_core_statement_answers(
     services: Services, registration_type: T
 ) -> None:
     operator_id = (await registered_row(services, registration_type)).id or 0
-    through_core = services.engine.execution_options(**{READS_THROUGH_DRIVER: False})
+    assert services.driver_reads is not None
+    direct = await operator_record_through_driver(services.driver_reads, operator_id)
     async with services.connected() as connection:
-        assert reads_through_driver(connection)
-        direct = await operator_record(connection, operator_id)
-    async with through_core.connect() as connection:
-        assert not reads_through_driver(connection)
         core = await operator_record(connection, operator_id)
     assert direct is not None
     assert direct == core
 
 
 async def test_an_unknown_operator_has_no_record(services: Services) -> None:
+    assert await services.operator_record(987_654) is None
     async with services.connected() as connection:
         assert await operator_record(connection, 987_654) is None
 
@@ -118,36 +121,73 @@ async def test_an_unknown_operator_has_no_record(services: Services) -> None:
 async def test_reads_after_postgresql_ended_every_pooled_connection_answer_on_new_ones(
     services: Services, environment: Environment
 ) -> None:
-    """As after a PostgreSQL restart: the pooled connections are gone, and the pool, which
-    pings only a connection that rested a second, hands them out at once. Each read finds its
-    connection lost, and answers on a new one."""
+    """As after a PostgreSQL restart: the pooled connections are gone, and asyncpg's pool hands
+    them out as they are. The first read that finds its connection lost has the pool replace
+    them all, and every read answers, on new connections."""
     operator = await make_operator(services)
     assert operator.id is not None
     own = build_services(environment.settings())
     try:
+        reads = own.driver_reads
+        assert reads is not None
+        size = pool_shares(environment.settings().database_pool_size)[1]
 
         async def backend() -> int:
-            async with own.connected() as connection:
-                pid = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
-                await asyncio.sleep(0.05)  # held, so that the others open connections of their own
-                return int(pid)
+            # Held a moment, so that the others open connections of their own.
+            row = await reads.fetch_row("SELECT pg_backend_pid(), pg_sleep(0.05)")
+            assert row is not None
+            return int(row[0])
 
-        pids = set(await asyncio.gather(*(backend() for _ in range(6))))
-        assert len(pids) == 6
+        pids = set(await asyncio.gather(*(backend() for _ in range(size))))
+        assert len(pids) == size
         async with services.connected() as connection:
             await connection.execute(
                 text("SELECT pg_terminate_backend(pid) FROM unnest(CAST(:pids AS int[])) AS pid"),
                 {"pids": sorted(pids)},
             )
 
-        async def read() -> OperatorRecord | None:
-            async with own.connected() as connection:
-                return await operator_record(connection, operator.id or 0)
-
-        records = await asyncio.gather(*(read() for _ in range(6)))
-        assert [record.user_id if record else None for record in records] == [operator.user_id] * 6
+        records = await asyncio.gather(
+            *(operator_record_through_driver(reads, operator.id) for _ in range(size * 2))
+        )
+        assert [record.user_id if record else None for record in records] == [operator.user_id] * (
+            size * 2
+        )
+        assert not pids & set(await asyncio.gather(*(backend() for _ in range(size))))
     finally:
         await own.close()
+
+
+@pytest.mark.parametrize("pool_size", [1, 2, 3, 4, 5, 10, 20, 200])
+def test_the_two_pools_of_a_process_never_hold_more_than_database_pool_size(
+    pool_size: int,
+) -> None:
+    engine_share, reads_share = pool_shares(pool_size)
+    assert engine_share + reads_share == pool_size
+    assert engine_share >= 1
+    assert reads_share == (0 if pool_size < SMALLEST_SHARED_POOL else pool_size // 2)
+
+
+async def test_a_process_reads_on_one_pool_or_two_as_its_database_and_size_allow(
+    environment: Environment,
+) -> None:
+    """Behind PgBouncer's transaction pooling, on SQLite and in a process too small to share
+    (the relay, a CronJob) every read stays on SQLAlchemy's pool, which then has all the
+    connections; elsewhere half of them are asyncpg's own."""
+    direct = build_services(environment.settings(database_pool_size=12))
+    small = build_services(environment.settings(database_pool_size=2))
+    bounced = build_services(environment.settings(database_behind_pgbouncer=True))
+    try:
+        assert direct.engine.pool.size() == 6  # type: ignore[attr-defined]
+        assert isinstance(direct.driver_reads, DriverReads)
+        assert small.driver_reads is None
+        assert small.engine.pool.size() == 2  # type: ignore[attr-defined]
+        assert bounced.driver_reads is None
+        assert driver_reads_for(direct.engine, size=3, behind_pgbouncer=True) is None
+        for built in (direct, small):
+            assert await built.operator_record(987_654) is None
+    finally:
+        for built in (direct, small, bounced):
+            await built.close()
 
 
 async def test_me_with_its_company_costs_one_statement(
@@ -177,13 +217,13 @@ async def test_me_with_its_company_costs_one_statement(
 async def test_a_read_whose_server_ends_it_is_unavailable_and_a_bad_statement_stays_its_error(
     services: Services,
 ) -> None:
-    """On the asyncpg connection, a server that ends the read (here the backend ending itself,
-    on both attempts) is `DatabaseUnavailable`, as through SQLAlchemy; an error of the statement
-    itself is not a dependency failure and stays what it is."""
-    async with services.connected() as connection:
-        with pytest.raises(DatabaseUnavailable):
-            await fetch_row(connection, "SELECT pg_terminate_backend(pg_backend_pid())")
-    async with services.connected() as connection:
-        with pytest.raises(asyncpg.DivisionByZeroError):
-            await fetch_row(connection, "SELECT 1 / $1::int", 0)
-        assert await fetch_row(connection, "SELECT $1::int", 7) == (7,)
+    """On asyncpg's own pool, a server that ends the read (here the backend ending itself, on
+    both attempts) is `DatabaseUnavailable`, as through SQLAlchemy; an error of the statement
+    itself is not a dependency failure and stays what it is, and the connection serves on."""
+    reads = services.driver_reads
+    assert reads is not None
+    with pytest.raises(DatabaseUnavailable):
+        await reads.fetch_row("SELECT pg_terminate_backend(pg_backend_pid())")
+    with pytest.raises(asyncpg.DivisionByZeroError):
+        await reads.fetch_row("SELECT 1 / $1::int", 0)
+    assert await reads.fetch_row("SELECT $1::int", 7) == (7,)
