@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -25,10 +26,52 @@ class SentinelTarget:
     password: str | None = None
 
 
-class SentinelBlockingConnectionPool(SentinelConnectionPool, aioredis.BlockingConnectionPool):
+class WaitsForAFreeConnection(aioredis.ConnectionPool):
+    """A pool that, when all `max_connections` are in use, waits up to `timeout` seconds for one
+    to come back instead of failing at once, as redis-py's `BlockingConnectionPool` does.
+
+    `BlockingConnectionPool` enters a condition and a timeout for every command, free
+    connection or not: a sixth of the CPU of the session's GETEX (docs/performance.md). Here a command that finds a connection takes it as the plain pool does (its public
+    `get_connection`), and only a command that finds none waits, woken by the next `release`."""
+
+    def __init__(self, *args: Any, timeout: float = 20.0, **options: Any) -> None:
+        # Positional arguments too: Sentinel's `master_for` gives its pool class the service's
+        # name and its manager so.
+        super().__init__(*args, **options)
+        self.timeout = timeout
+        self._returned = asyncio.Condition()
+        self._waiting = 0
+
+    async def get_connection(self, *args: Any, **options: Any) -> Any:
+        deadline = asyncio.get_running_loop().time() + self.timeout
+        while True:
+            try:
+                return await super().get_connection(*args, **options)  # type: ignore[no-untyped-call]
+            except redis.exceptions.MaxConnectionsError:
+                await self._wait_for_a_return(deadline)
+
+    async def _wait_for_a_return(self, deadline: float) -> None:
+        try:
+            async with asyncio.timeout_at(deadline), self._returned:
+                self._waiting += 1
+                try:
+                    # The pool's own test first: one may have come back since the refusal.
+                    await self._returned.wait_for(self.can_get_connection)
+                finally:
+                    self._waiting -= 1
+        except TimeoutError as error:
+            raise redis.exceptions.ConnectionError("No connection available.") from error
+
+    async def release(self, connection: Any) -> None:
+        await super().release(connection)
+        if self._waiting:
+            async with self._returned:
+                self._returned.notify()
+
+
+class SentinelWaitingConnectionPool(WaitsForAFreeConnection, SentinelConnectionPool):
     """Sentinel's pool (asks the Sentinels for the master before each new connection, drops
-    connections to a demoted one) that waits for a free connection like the blocking pool does,
-    instead of failing at once when all `max_connections` are in use."""
+    connections to a demoted one) that waits for a free connection (`WaitsForAFreeConnection`)."""
 
 
 def create_redis(
@@ -64,9 +107,7 @@ def create_redis(
     }
     if sentinel is None:
         assert url is not None
-        return aioredis.Redis(
-            connection_pool=aioredis.BlockingConnectionPool.from_url(url, **options)
-        )
+        return aioredis.Redis(connection_pool=WaitsForAFreeConnection.from_url(url, **options))
     manager = Sentinel(  # type: ignore[no-untyped-call]
         list(sentinel.addresses),
         sentinel_kwargs={
@@ -77,7 +118,7 @@ def create_redis(
     )
     client: Redis = manager.master_for(
         sentinel.master,
-        connection_pool_class=SentinelBlockingConnectionPool,
+        connection_pool_class=SentinelWaitingConnectionPool,
         **options,
         **_credentials(url),
     )
