@@ -7,11 +7,11 @@ each step is a named function in the module that owns its rule, called in this o
 - on the operation, before anything reads the query: the persisted query
   (api/graphql/persisted_queries.py), the token limit and the validation rules
   (api/graphql/limits.py), the start of its observation (api/observability/graphql.py);
-- after validation: the observation notes whether it validated; validation errors get their code
-  (api/graphql/request_errors.py);
-- before execution: the refusals (api/graphql/operation_checks.py), then a public query's kept
+- before execution, which Strawberry reaches only for what validated: the observation notes it
+  validated; then the refusals (api/graphql/operation_checks.py), then a public query's kept
   answer (api/graphql/caching.py), which spares executing it; after: the answer is kept;
-- after the operation: the request-level codes, then what a client may see of the errors
+- after the operation: the validation's errors get their code, and the other request-level
+  ones (api/graphql/request_errors.py), then what a client may see of the errors
   (api/graphql/masking.py), the HTTP caching headers, and the end of the observation.
 
 Parsing and validation are cached by Strawberry's own `ParserCache` and `ValidationCache`,
@@ -55,19 +55,17 @@ class RequestPipeline(SchemaExtension):
             code_parse_failure(failed)
             self.observer.finish(execution)
             raise
+        if not self.observer.validated and execution.graphql_document is not None:
+            # Parsed, and never executed: Strawberry executes whatever validated.
+            code_validation_errors(execution)
         code_request_errors(execution)
         show_errors(execution, mask_unexpected=self.production)
         set_cache_headers(execution)
         self.observer.finish(execution)
 
-    def on_validate(self) -> Iterator[None]:
-        yield
-        execution = self.execution_context
-        self.observer.validated(execution)
-        code_validation_errors(execution)
-
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
+        self.observer.mark_validated()
         if execution.result is None:
             execution.result = await operation_refusal(execution)
         if execution.result is not None:

@@ -27,7 +27,7 @@ from strawberry.http import GraphQLHTTPResponse
 from api.domain.errors import ErrorCode, FieldError
 from api.domain.messages import error_message, parse_locale
 from api.domain.partners import is_partner_key
-from api.domain.text_safety import contains_unsafe_text
+from api.domain.text_safety import contains_unsafe_text, json_may_hold_unsafe_text
 from api.domain.vocabulary import Locale
 from api.graphiql import page as graphiql_page
 from api.graphql.schema import build_schema
@@ -151,7 +151,7 @@ class EcuapassGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, "Unable to parse request body as JSON") from error
         if not isinstance(value, dict | list):
             raise HTTPException(400, "The request body must be a JSON object")
-        if contains_unsafe_text(value):
+        if json_may_hold_unsafe_text(data) and contains_unsafe_text(value):
             raise HTTPException(400, "Text with NUL or unpaired surrogates is not accepted")
         return value
 

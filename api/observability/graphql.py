@@ -78,10 +78,14 @@ class OperationObserver:
         tracer = current_tracer()
         self._span: Span | None = tracer.start_span("graphql") if tracer is not None else None
 
-    def validated(self, execution: ExecutionContext) -> None:
-        # Strawberry keeps execution errors in `pre_execution_errors` too: read it right after
-        # validation, before execution adds to it.
-        self._validated = not execution.pre_execution_errors
+    def mark_validated(self) -> None:
+        """Called as the operation's execution starts, which Strawberry reaches only for an
+        operation that validated."""
+        self._validated = True
+
+    @property
+    def validated(self) -> bool:
+        return self._validated
 
     def finish(self, execution: ExecutionContext) -> None:
         elapsed = time.perf_counter() - self._started
