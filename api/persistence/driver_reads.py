@@ -48,16 +48,17 @@ CONNECTION_FAILURES: Final = (
 _CONNECT_PARAMETERS: Final = frozenset(inspect.signature(asyncpg.connect).parameters)
 
 
-def pool_shares(pool_size: int) -> tuple[int, int]:
+def pool_shares(pool_size: int, *, reads_on_driver: bool) -> tuple[int, int]:
     """DATABASE_POOL_SIZE split between SQLAlchemy's pool (writes, and every other read) and
     this one, half each (rounded down here), so that the process never holds more than
-    DATABASE_POOL_SIZE connections in all.
+    DATABASE_POOL_SIZE connections in all; all of it SQLAlchemy's where this pool is not used
+    (`reads_on_driver` false: SQLite, PgBouncer).
 
     Every signed-in request reads here, so the share must cover the requests a process serves
     at once: asyncpg's pool waits in an `asyncio.Queue`, where a connection given back may go to
     a request that just arrived rather than to one waiting, and with a quarter of 20 (five) for
     16 requests at once one `me` in a hundred waited 200 ms (bench/me.py)."""
-    if pool_size < SMALLEST_SHARED_POOL:
+    if not reads_on_driver or pool_size < SMALLEST_SHARED_POOL:
         return pool_size, 0
     reads = pool_size // 2
     return pool_size - reads, reads
@@ -159,13 +160,18 @@ async def _acquired(pool: asyncpg.Pool) -> asyncpg.Connection:
     return connection
 
 
-def driver_reads_for(
-    engine: AsyncEngine, *, size: int, behind_pgbouncer: bool
-) -> DriverReads | None:
-    """The pool for `engine`'s PostgreSQL, on the same server, role and options (SQLAlchemy's
-    public `create_connect_args`), or None where the reads stay on SQLAlchemy's pool."""
-    if size == 0 or behind_pgbouncer or engine.dialect.name != "postgresql":
+def reads_on_driver(database_url: str, *, behind_pgbouncer: bool) -> bool:
+    """Whether the session's read may run on asyncpg's own pool: PostgreSQL reached directly."""
+    return database_url.startswith("postgresql") and not behind_pgbouncer
+
+
+def driver_reads_for(engine: AsyncEngine, *, size: int) -> DriverReads | None:
+    """The pool of `size` connections for `engine`'s PostgreSQL, on the same server, role and
+    options (SQLAlchemy's public `create_connect_args`), or None for a size of 0, where the reads
+    stay on SQLAlchemy's pool (`pool_shares`)."""
+    if size == 0:
         return None
+    assert engine.dialect.name == "postgresql", "pool_shares gives other databases no share"
     _, options = engine.dialect.create_connect_args(engine.url)
     # The URL's query may carry options of SQLAlchemy's adapter that asyncpg does not know.
     arguments = {name: value for name, value in options.items() if name in _CONNECT_PARAMETERS}

@@ -31,7 +31,8 @@ class WaitsForAFreeConnection(aioredis.ConnectionPool):
     to come back instead of failing at once, as redis-py's `BlockingConnectionPool` does.
 
     `BlockingConnectionPool` enters a condition and a timeout for every command, free
-    connection or not: a sixth of the CPU of the session's GETEX (docs/performance.md). Here a command that finds a connection takes it as the plain pool does (its public
+    connection or not: a sixth of the CPU of the session's GETEX (docs/performance.md). Here a
+    command that finds a connection takes it as the plain pool does (its public
     `get_connection`), and only a command that finds none waits, woken by the next `release`."""
 
     def __init__(self, *args: Any, timeout: float = 20.0, **options: Any) -> None:

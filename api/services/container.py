@@ -22,7 +22,12 @@ from api.persistence.db import (
     create_read_session_factory,
     create_session_factory,
 )
-from api.persistence.driver_reads import DriverReads, driver_reads_for, pool_shares
+from api.persistence.driver_reads import (
+    DriverReads,
+    driver_reads_for,
+    pool_shares,
+    reads_on_driver,
+)
 from api.persistence.operator_records import (
     OperatorRecord,
     operator_record,
@@ -123,15 +128,18 @@ def build_mailer(settings: Settings) -> Mailer:
 
 
 def build_services(settings: Settings) -> Services:
-    engine_share, reads_share = pool_shares(settings.database_pool_size)
+    engine_share, reads_share = pool_shares(
+        settings.database_pool_size,
+        reads_on_driver=reads_on_driver(
+            settings.database_url, behind_pgbouncer=settings.database_behind_pgbouncer
+        ),
+    )
     engine = create_engine(
         settings.database_url,
         pool_size=engine_share,
         behind_pgbouncer=settings.database_behind_pgbouncer,
     )
-    driver_reads = driver_reads_for(
-        engine, size=reads_share, behind_pgbouncer=settings.database_behind_pgbouncer
-    )
+    driver_reads = driver_reads_for(engine, size=reads_share)
     sentinel = (
         SentinelTarget(
             addresses=settings.redis_sentinels,

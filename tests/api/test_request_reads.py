@@ -23,6 +23,7 @@ from api.persistence.driver_reads import (
     DriverReads,
     driver_reads_for,
     pool_shares,
+    reads_on_driver,
 )
 from api.persistence.operator_records import (
     OperatorRecord,
@@ -130,7 +131,7 @@ async def test_reads_after_postgresql_ended_every_pooled_connection_answer_on_ne
     try:
         reads = own.driver_reads
         assert reads is not None
-        size = pool_shares(environment.settings().database_pool_size)[1]
+        size = pool_shares(environment.settings().database_pool_size, reads_on_driver=True)[1]
 
         async def backend() -> int:
             # Held a moment, so that the others open connections of their own.
@@ -161,10 +162,18 @@ async def test_reads_after_postgresql_ended_every_pooled_connection_answer_on_ne
 def test_the_two_pools_of_a_process_never_hold_more_than_database_pool_size(
     pool_size: int,
 ) -> None:
-    engine_share, reads_share = pool_shares(pool_size)
+    engine_share, reads_share = pool_shares(pool_size, reads_on_driver=True)
     assert engine_share + reads_share == pool_size
     assert engine_share >= 1
     assert reads_share == (0 if pool_size < SMALLEST_SHARED_POOL else pool_size // 2)
+    assert pool_shares(pool_size, reads_on_driver=False) == (pool_size, 0)
+
+
+def test_only_postgresql_reached_directly_reads_on_asyncpgs_own_pool() -> None:
+    direct = "postgresql+asyncpg://ecuapass@db:5432/ecuapass"
+    assert reads_on_driver(direct, behind_pgbouncer=False)
+    assert not reads_on_driver(direct, behind_pgbouncer=True)
+    assert not reads_on_driver("sqlite+aiosqlite:///./ecuapass.db", behind_pgbouncer=False)
 
 
 async def test_a_process_reads_on_one_pool_or_two_as_its_database_and_size_allow(
@@ -175,14 +184,17 @@ async def test_a_process_reads_on_one_pool_or_two_as_its_database_and_size_allow
     connections; elsewhere half of them are asyncpg's own."""
     direct = build_services(environment.settings(database_pool_size=12))
     small = build_services(environment.settings(database_pool_size=2))
-    bounced = build_services(environment.settings(database_behind_pgbouncer=True))
+    bounced = build_services(
+        environment.settings(database_pool_size=12, database_behind_pgbouncer=True)
+    )
     try:
         assert direct.engine.pool.size() == 6  # type: ignore[attr-defined]
         assert isinstance(direct.driver_reads, DriverReads)
         assert small.driver_reads is None
         assert small.engine.pool.size() == 2  # type: ignore[attr-defined]
         assert bounced.driver_reads is None
-        assert driver_reads_for(direct.engine, size=3, behind_pgbouncer=True) is None
+        assert bounced.engine.pool.size() == 12  # type: ignore[attr-defined]
+        assert driver_reads_for(direct.engine, size=0) is None
         for built in (direct, small):
             assert await built.operator_record(987_654) is None
     finally:
