@@ -1,4 +1,5 @@
-"""The one place where a stored operator becomes the public `Operator` shape."""
+"""Where a stored operator becomes the public `Operator` (its parts, built only when selected, are in
+api/resolvers/operator_fields.py)."""
 
 from __future__ import annotations
 
@@ -8,23 +9,17 @@ from typing import Protocol
 
 from api.clock import as_utc
 from api.domain.catalogs import Catalogs
-from api.domain.companies import Company as DomainCompany
-from api.domain.forms import registration_type_spec
 from api.domain.operators import senae_email
 from api.domain.vocabulary import Locale, RegistrationTypeCode
 from api.persistence.operator_records import OperatorState
-from api.resolvers.catalogs import city_shape, country_shape, province_shape
 from api.resolvers.node_ids import operator_node_id
 from api.schema.enums import (
-    IdentificationTypeEnum,
     MobileCarrierCodeEnum,
     OperatorStatusEnum,
-    RegistrationTypeCodeEnum,
     RoleEnum,
-    TaxpayerStatusEnum,
 )
 from api.schema.history import PageInfo
-from api.schema.operator import Company, Identification, Operator, RegistrationTypeRef
+from api.schema.operator import Operator
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,43 +37,12 @@ class HasCursor(Protocol):
     def cursor(self) -> str: ...
 
 
-def company_shape(company: DomainCompany | None) -> Company | None:
-    if company is None:
-        return None
-    return Company(
-        ruc=company.ruc,
-        name=company.name,
-        legal_representative_name=company.legal_representative_name,
-        legal_representative_identification=company.legal_representative_identification,
-        entity_name=company.entity_name,
-        organization_name=company.organization_name,
-        taxpayer_status=(
-            TaxpayerStatusEnum[company.taxpayer_status.name] if company.taxpayer_status else None
-        ),
-    )
-
-
 def to_operator(row: OperatorState, *, catalogs: Catalogs, locale: Locale) -> Operator:
-    spec = registration_type_spec(RegistrationTypeCode(row.registration_type))
-    country = catalogs.country(row.country_code) if row.country_code else None
-    province = catalogs.province(row.province_code) if row.province_code else None
-    city = catalogs.city(row.city_code) if row.city_code else None
     return Operator(
         id=operator_node_id(row.user_id),
         user_id=row.user_id,
-        identification=Identification(
-            type=IdentificationTypeEnum[row.identification_type],
-            number=row.identification_number,
-        ),
-        registration_type=RegistrationTypeRef(
-            code=RegistrationTypeCodeEnum[spec.code.name],
-            name=spec.name_es if locale is Locale.ES else spec.name_en,
-        ),
         role=RoleEnum[row.role],
         name=row.name,
-        country=country_shape(country, locale) if country else None,
-        province=province_shape(province) if province else None,
-        city=city_shape(city) if city else None,
         address=row.address,
         phone1=row.phone1,
         phone2=row.phone2,
@@ -87,7 +51,6 @@ def to_operator(row: OperatorState, *, catalogs: Catalogs, locale: Locale) -> Op
         fax=row.fax,
         email=row.email,
         senae_email=senae_email(row.user_id),
-        company=company_shape(row.company) if row.company_ruc else None,
         status=OperatorStatusEnum[row.status],
         version=row.version,
         created_at=as_utc(row.created_at),
@@ -100,6 +63,8 @@ def to_operator(row: OperatorState, *, catalogs: Catalogs, locale: Locale) -> Op
             else None
         ),
         source=row,
+        catalogs=catalogs,
+        locale=locale,
     )
 
 

@@ -7,72 +7,15 @@ from typing import Any
 
 import strawberry
 
+from api.domain.catalogs import Catalogs
+from api.domain.vocabulary import Locale
 from api.resolvers import operator_fields
 from api.resolvers.context import Info
 from api.schema.catalogs import City, Country, Province
-from api.schema.enums import (
-    IdentificationTypeEnum,
-    MobileCarrierCodeEnum,
-    OperatorStatusEnum,
-    RegistrationTypeCodeEnum,
-    RoleEnum,
-    TaxpayerStatusEnum,
-)
+from api.schema.enums import MobileCarrierCodeEnum, OperatorStatusEnum, RoleEnum
 from api.schema.lifecycle import AnnualUpdate, DeregistrationRequest
 from api.schema.node import Node
-
-
-@strawberry.type(description='"Doc. identificación": read-only (§5.5.1).')
-class Identification:
-    type: IdentificationTypeEnum = strawberry.field(description="RUC, CEDULA or PASSPORT.")
-    number: str = strawberry.field(description="The document number.")
-
-
-@strawberry.type(description="The registration type an operator is registered under (§5.4).")
-class RegistrationTypeRef:
-    code: RegistrationTypeCodeEnum = strawberry.field(description="Stable code.")
-    name: str = strawberry.field(description="Name as the portal shows it.")
-
-
-@strawberry.type(
-    description=(
-        "The company, public entity or international organisation as registered with the SRI "
-        "(its RUC registry): read-only on the forms of §5.4; set by customs staff or imported "
-        "from the SRI's registry."
-    )
-)
-class Company:
-    ruc: str = strawberry.field(
-        description="The company's RUC (13 digits, main establishment 001)."
-    )
-    name: str | None = strawberry.field(
-        description="Razón social as the SRI registers it; null until the registry is known."
-    )
-    legal_representative_name: str | None = strawberry.field(
-        description="The legal representative's name as the SRI registers it."
-    )
-    legal_representative_identification: str | None = strawberry.field(
-        description="The legal representative's cédula (or passport, for a foreign one)."
-    )
-    entity_name: str | None = strawberry.field(
-        description=(
-            "The public entity (form field `entityName`): the razón social, for the public "
-            "entity types; null for the others."
-        )
-    )
-    organization_name: str | None = strawberry.field(
-        description=(
-            "The international organisation (form field `organizationName`): the razón social, "
-            "for INTERNATIONAL_ORGANIZATION; null for the others."
-        )
-    )
-    taxpayer_status: TaxpayerStatusEnum | None = strawberry.field(
-        description=(
-            "ESTADO_CONTRIBUYENTE in the SRI's RUC registry, as its last import read it; null "
-            "until an import of the registry gives it. A company registered with its own RUC "
-            "signs the agreement only while ACTIVE (error RUC_NOT_ACTIVE)."
-        )
-    )
+from api.schema.operator_parts import Company, Identification, RegistrationTypeRef
 
 
 @strawberry.type(description="A registered user of the customs portal (an OCE, or customs staff).")
@@ -80,17 +23,26 @@ class Operator(Node):
     user_id: str = strawberry.field(
         description='"ID. usuario" (§4.1.4): read-only; changing it means deregistering and registering again.'
     )
-    identification: Identification = strawberry.field(description='"Doc. identificación".')
-    registration_type: RegistrationTypeRef = strawberry.field(description="Its form (§5.4).")
+    identification: Identification = strawberry.field(
+        resolver=operator_fields.identification, description='"Doc. identificación".'
+    )
+    registration_type: RegistrationTypeRef = strawberry.field(
+        resolver=operator_fields.registration_type, description="Its form (§5.4)."
+    )
     role: RoleEnum = strawberry.field(description="USER or STAFF.")
     name: str = strawberry.field(
         description='"Nombre usuario": only corrections of misspelt names or surnames are accepted.'
     )
     country: Country | None = strawberry.field(
-        description='"País" (null until the form is first completed).'
+        resolver=operator_fields.country,
+        description='"País" (null until the form is first completed).',
     )
-    province: Province | None = strawberry.field(description='"Provincia": only for Ecuador.')
-    city: City | None = strawberry.field(description='"Ciudad": a canton of the province.')
+    province: Province | None = strawberry.field(
+        resolver=operator_fields.province, description='"Provincia": only for Ecuador.'
+    )
+    city: City | None = strawberry.field(
+        resolver=operator_fields.city, description='"Ciudad": a canton of the province.'
+    )
     address: str | None = strawberry.field(description='"Dirección".')
     phone1: str | None = strawberry.field(description='"Teléfono1": 0XXXXXXXX, area code included.')
     phone2: str | None = strawberry.field(description='"Teléfono2".')
@@ -106,7 +58,8 @@ class Operator(Node):
         description='"SENAE correo electrónico" (§4.1.5): <ID.usuario>@correo.aduana.gob.ec, read-only.'
     )
     company: Company | None = strawberry.field(
-        description="Company or entity data (representatives, employees, public officials)."
+        resolver=operator_fields.company,
+        description="Company or entity data (representatives, employees, public officials).",
     )
     status: OperatorStatusEnum = strawberry.field(description="ACTIVE or DISABLED.")
     version: int = strawberry.field(
@@ -126,7 +79,11 @@ class Operator(Node):
             "(SENAE-ISEE-3-2-013); null for other types."
         )
     )
+    # The stored row, and what the fields with a resolver above read it with: each of those
+    # parts is built only when a query selects it.
     source: strawberry.Private[Any]
+    catalogs: strawberry.Private[Catalogs]
+    locale: strawberry.Private[Locale]
 
     @strawberry.field(
         description=(
