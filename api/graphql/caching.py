@@ -27,6 +27,7 @@ with a deployment. Three caches follow from that:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
@@ -36,7 +37,7 @@ from graphql import (
 )
 from starlette.requests import Request
 from starlette.responses import Response
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.name_converter import NameConverter
 from strawberry.types import get_object_definition
 
@@ -158,12 +159,16 @@ def set_cache_headers(execution: ExecutionContext) -> None:
         headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
 
 
-def parser_cache() -> SchemaExtension:
-    """Strawberry's parser cache, a new instance for each operation (an instance would be shared
-    by every request); the cache itself lives at module level, keyed by its size."""
-    return ParserCache(maxsize=QUERY_CACHE_SIZE)
+def cached_parsing(execution: ExecutionContext) -> Iterator[None]:
+    """The parse step of Strawberry's ParserCache, for this operation: the cache itself lives at
+    Strawberry's module level, keyed by its size, and is shared by every request."""
+    parsing = ParserCache(maxsize=QUERY_CACHE_SIZE)
+    parsing.execution_context = execution
+    return parsing.on_parse()
 
 
-def validation_cache() -> SchemaExtension:
-    """Strawberry's validation cache, as `parser_cache`."""
-    return ValidationCache(maxsize=QUERY_CACHE_SIZE)
+def cached_validation(execution: ExecutionContext) -> Iterator[None]:
+    """The validation step of Strawberry's ValidationCache, as `cached_parsing`."""
+    validating = ValidationCache(maxsize=QUERY_CACHE_SIZE)
+    validating.execution_context = execution
+    return validating.on_validate()

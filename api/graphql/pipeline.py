@@ -14,8 +14,9 @@ each step is a named function in the module that owns its rule, called in this o
   ones (api/graphql/request_errors.py), then what a client may see of the errors
   (api/graphql/masking.py), the HTTP caching headers, and the end of the observation.
 
-Parsing and validation are cached by Strawberry's own `ParserCache` and `ValidationCache`,
-after this extension in the schema's list (api/graphql/schema.py).
+Parsing and validation are Strawberry's own `ParserCache` and `ValidationCache`, run as this
+extension's parse and validation steps (api/graphql/caching.py): Strawberry's cost for an
+extension is paid per extension and per step, whether the extension has that step or not.
 """
 
 from __future__ import annotations
@@ -26,7 +27,14 @@ from typing import ClassVar
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from api.graphql.caching import ANSWERS, answer_key, keep_answer, set_cache_headers
+from api.graphql.caching import (
+    ANSWERS,
+    answer_key,
+    cached_parsing,
+    cached_validation,
+    keep_answer,
+    set_cache_headers,
+)
 from api.graphql.limits import add_query_limits
 from api.graphql.masking import show_errors
 from api.graphql.operation_checks import operation_refusal
@@ -62,6 +70,12 @@ class RequestPipeline(SchemaExtension):
         show_errors(execution, mask_unexpected=self.production)
         set_cache_headers(execution)
         self.observer.finish(execution)
+
+    def on_parse(self) -> Iterator[None]:
+        yield from cached_parsing(self.execution_context)
+
+    def on_validate(self) -> Iterator[None]:
+        yield from cached_validation(self.execution_context)
 
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
