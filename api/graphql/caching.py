@@ -13,7 +13,7 @@ with a deployment. Three caches follow from that:
 - **Answers.** Executing `countries` costs graphql-core some 500 field resolutions for an
   answer that never changes: each process keeps the answers of public queries, by query text,
   operation name, variables and language, and serves them without executing them again (the
-  request pipeline, api/graphql/pipeline.py, gives Strawberry the result in `on_execute`, as
+  request pipeline, api/graphql/pipeline.py, gives Strawberry the result before execution, as
   Strawberry's documentation shows for caching). So a catalog field may depend on its
   arguments and the caller's language only, never on who the caller is. Bounded
   (`ANSWER_CACHE_SIZE`, oldest dropped first); only answers without errors are kept. Every
@@ -21,13 +21,13 @@ with a deployment. Three caches follow from that:
 - **Documents.** Parsing and validating a query cost about as much as executing a small one, and
   clients send the same few query texts again and again: the parsed documents of the last
   `QUERY_CACHE_SIZE` distinct texts are kept (Strawberry's ParserCache), and so are their
-  validation results (Strawberry's ValidationCache).
+  validation results (Strawberry's ValidationCache), both run by the request pipeline's one
+  hook (`parse_and_validate`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
@@ -159,16 +159,25 @@ def set_cache_headers(execution: ExecutionContext) -> None:
         headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
 
 
-def cached_parsing(execution: ExecutionContext) -> Iterator[None]:
-    """The parse step of Strawberry's ParserCache, for this operation: the cache itself lives at
-    Strawberry's module level, keyed by its size, and is shared by every request."""
+def parse_and_validate(execution: ExecutionContext) -> bool:
+    """Parses and validates the operation with Strawberry's `ParserCache` and `ValidationCache`,
+    each step run to its end; True when the document parsed and validated.
+
+    Strawberry's own parse step keeps a document an extension has put in place, and its
+    validation step keeps the errors an extension has found. A query that does not parse is
+    left to Strawberry's parse step: it meets the same failure and reports it as for any query.
+    """
+    if not isinstance(execution.query, str):
+        return False
     parsing = ParserCache(maxsize=QUERY_CACHE_SIZE)
     parsing.execution_context = execution
-    return parsing.on_parse()
-
-
-def cached_validation(execution: ExecutionContext) -> Iterator[None]:
-    """The validation step of Strawberry's ValidationCache, as `cached_parsing`."""
+    try:
+        for _ in parsing.on_parse():
+            pass
+    except Exception:  # reported by Strawberry's parse step, see above
+        return False
     validating = ValidationCache(maxsize=QUERY_CACHE_SIZE)
     validating.execution_context = execution
-    return validating.on_validate()
+    for _ in validating.on_validate():
+        pass
+    return not execution.pre_execution_errors

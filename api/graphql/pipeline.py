@@ -1,38 +1,39 @@
-"""The API's own work around every GraphQL operation, as one schema extension.
+"""The API's own work around every GraphQL operation, as one schema extension with one hook.
 
 Strawberry asks every extension for each of its hooks on every request and wraps each hook it
-finds in a new context manager, so eight small extensions cost more than the work they did. Here
-each step is a named function in the module that owns its rule, called in this order:
+finds in a new context manager: each hook cost about as much as the step it ran
+(docs/performance.md). So the whole pipeline is the operation hook, each step a named function in
+the module that owns its rule, called in this order:
 
-- on the operation, before anything reads the query: the persisted query
-  (api/graphql/persisted_queries.py), the token limit and the validation rules
-  (api/graphql/limits.py), the start of its observation (api/observability/graphql.py);
-- before execution, which Strawberry reaches only for what validated: the observation notes it
-  validated; then the refusals (api/graphql/operation_checks.py), then a public query's kept
-  answer (api/graphql/caching.py), which spares executing it; after: the answer is kept;
-- after the operation: the validation's errors get their code, and the other request-level
-  ones (api/graphql/request_errors.py), then what a client may see of the errors
-  (api/graphql/masking.py), the HTTP caching headers, and the end of the observation.
-
-Parsing and validation are Strawberry's own `ParserCache` and `ValidationCache`, run as this
-extension's parse and validation steps (api/graphql/caching.py): Strawberry's cost for an
-extension is paid per extension and per step, whether the extension has that step or not.
+- before anything reads the query: the persisted query (api/graphql/persisted_queries.py), the
+  token limit and the validation rules (api/graphql/limits.py), the start of its observation
+  (api/observability/graphql.py);
+- parsing and validation through Strawberry's own `ParserCache` and `ValidationCache`
+  (api/graphql/caching.py), whose results Strawberry's parse and validation steps then find in
+  place; a query that does not parse is left to Strawberry's parse step, which reports it;
+- for an operation that validated: the refusals (api/graphql/operation_checks.py), then a public
+  query's kept answer (api/graphql/caching.py), which spares executing it; Strawberry executes
+  only when no extension has given the result yet;
+- after the operation: a public query's answer is kept; the validation's errors get their code,
+  and the other request-level ones (api/graphql/request_errors.py), then what a client may see
+  of the errors (api/graphql/masking.py), the HTTP caching headers, and the end of the
+  observation.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import ClassVar
 
-from graphql import GraphQLError
+from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from api.graphql.caching import (
     ANSWERS,
+    AnswerKey,
     answer_key,
-    cached_parsing,
-    cached_validation,
     keep_answer,
+    parse_and_validate,
     set_cache_headers,
 )
 from api.graphql.limits import add_query_limits
@@ -52,47 +53,35 @@ class RequestPipeline(SchemaExtension):
 
     production: ClassVar[bool] = False
 
-    def on_operation(self) -> Iterator[None]:
+    async def on_operation(self) -> AsyncIterator[None]:
         execution = self.execution_context
         use_persisted_query(execution)
         add_query_limits(execution, production=self.production)
-        self.observer = OperationObserver()
+        observer = OperationObserver()
+        validated = parse_and_validate(execution)
+        key: AnswerKey | None = None
+        kept: ExecutionResult | None = None
+        if validated:
+            observer.mark_validated()
+            execution.result = await operation_refusal(execution)
+            if execution.result is None:
+                key = answer_key(execution)
+                kept = ANSWERS.get(key) if key is not None else None
+                execution.result = kept
         try:
             yield
         except GraphQLError as failed:
             code_parse_failure(failed)
-            self.observer.finish(execution)
+            observer.finish(execution)
             raise
-        if not self.observer.validated and execution.graphql_document is not None:
-            # Parsed, and never executed: Strawberry executes whatever validated.
+        if key is not None and kept is None:
+            keep_answer(key, execution.result)
+        if not validated and execution.graphql_document is not None:
             code_validation_errors(execution)
         code_request_errors(execution)
         show_errors(execution, mask_unexpected=self.production)
         set_cache_headers(execution)
-        self.observer.finish(execution)
-
-    def on_parse(self) -> Iterator[None]:
-        yield from cached_parsing(self.execution_context)
-
-    def on_validate(self) -> Iterator[None]:
-        yield from cached_validation(self.execution_context)
-
-    async def on_execute(self) -> AsyncIterator[None]:
-        execution = self.execution_context
-        self.observer.mark_validated()
-        if execution.result is None:
-            execution.result = await operation_refusal(execution)
-        if execution.result is not None:
-            yield  # refused: that answer stands
-            return
-        key = answer_key(execution)
-        kept = ANSWERS.get(key) if key is not None else None
-        if kept is not None:
-            # Strawberry executes only when no extension has given the result yet.
-            execution.result = kept
-        yield
-        if key is not None and kept is None:
-            keep_answer(key, execution.result)
+        observer.finish(execution)
 
 
 class ProductionRequestPipeline(RequestPipeline):
