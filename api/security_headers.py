@@ -11,6 +11,7 @@ set behind the TLS-terminating proxy): on plain HTTP a browser ignores it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -54,17 +55,25 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", ()))
-                html = any(
-                    name.lower() == b"content-type" and value.startswith(b"text/html")
-                    for name, value in headers
-                )
-                if not any(name.lower() == b"cache-control" for name, _ in headers):
-                    headers.append((b"cache-control", b"no-store"))
-                headers.extend(ALWAYS)
-                headers.append((b"content-security-policy", PAGE_POLICY if html else JSON_POLICY))
-                headers.extend(self.hsts)
-                message = {**message, "headers": headers}
+                message = {**message, "headers": self.secured(message.get("headers", ()))}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    def secured(self, headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        """The answer's headers, then ours, in a new list (the given one may be the response's
+        own). ASGI's header names are lower case."""
+        secured = list(headers)
+        html = False
+        cached = False
+        for name, value in secured:
+            if name == b"content-type":
+                html = value.startswith(b"text/html")
+            elif name == b"cache-control":
+                cached = True
+        if not cached:
+            secured.append((b"cache-control", b"no-store"))
+        secured.extend(ALWAYS)
+        secured.append((b"content-security-policy", PAGE_POLICY if html else JSON_POLICY))
+        secured.extend(self.hsts)
+        return secured

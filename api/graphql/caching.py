@@ -42,7 +42,7 @@ from strawberry.schema.name_converter import NameConverter
 from strawberry.types import get_object_definition
 
 from api.domain.vocabulary import Locale
-from api.graphql.documents import selected_operation
+from api.graphql.documents import document_facts, selected_operation
 from api.resolvers.context import Context
 from api.schema.catalog_queries import CatalogQueries
 
@@ -115,11 +115,9 @@ def is_public_query(execution: ExecutionContext) -> bool:
 
 
 def answer_key(execution: ExecutionContext) -> AnswerKey | None:
-    """Where the answer of a public query is kept; None for any other operation."""
+    """Where the answer of a public query (`is_public_query`) is kept."""
     context = execution.context
     if not isinstance(context, Context) or execution.query is None:
-        return None
-    if not is_public_query(execution):
         return None
     return (
         execution.query,
@@ -135,22 +133,16 @@ def keep_answer(key: AnswerKey, result: object) -> None:
         ANSWERS.remember(key, result)
 
 
-def _is_public_answer(execution: ExecutionContext) -> bool:
-    """An answer every caller in the same language gets: a public query that went through."""
-    if execution.pre_execution_errors or execution.result is None:
-        return False
-    return is_public_query(execution)
-
-
-def set_cache_headers(execution: ExecutionContext) -> None:
-    """Marks an HTTP answer public (a GET of public queries only) or `no-store` (everything
-    else); over WebSocket there are no HTTP headers to set."""
+def set_cache_headers(execution: ExecutionContext, *, public: bool) -> None:
+    """Marks an HTTP answer public (a GET of a public query, `is_public_query`, that went
+    through) or `no-store` (everything else); over WebSocket there are no HTTP headers to set."""
     context = execution.context
     if not isinstance(context, Context) or not isinstance(context.response, Response):
         return
     headers = context.response.headers
     request = context.request
-    if _is_public_answer(execution) and isinstance(request, Request) and request.method == "GET":
+    went_through = not execution.pre_execution_errors and execution.result is not None
+    if public and went_through and isinstance(request, Request) and request.method == "GET":
         if "cache-control" not in headers:
             headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
             headers["Vary"] = VARY
@@ -166,6 +158,10 @@ def parse_and_validate(execution: ExecutionContext) -> bool:
     Strawberry's own parse step keeps a document an extension has put in place, and its
     validation step keeps the errors an extension has found. A query that does not parse is
     left to Strawberry's parse step: it meets the same failure and reports it as for any query.
+
+    A document validated before, against the same schema and rules, has its errors kept with
+    its facts (api/graphql/documents.py): the validation cache finds them by hashing the whole
+    document, every node of it, on every request.
     """
     if not isinstance(execution.query, str):
         return False
@@ -176,8 +172,16 @@ def parse_and_validate(execution: ExecutionContext) -> bool:
             pass
     except Exception:  # reported by Strawberry's parse step, see above
         return False
-    validating = ValidationCache(maxsize=QUERY_CACHE_SIZE)
-    validating.execution_context = execution
-    for _ in validating.on_validate():
-        pass
-    return not execution.pre_execution_errors
+    document = execution.graphql_document
+    assert document is not None  # the parse step put it in place
+    validations = document_facts(document).validations
+    against = (execution.schema, execution.validation_rules)
+    errors = validations.get(against)
+    if errors is None:
+        validating = ValidationCache(maxsize=QUERY_CACHE_SIZE)
+        validating.execution_context = execution
+        for _ in validating.on_validate():
+            pass
+        errors = validations[against] = execution.pre_execution_errors or []
+    execution.pre_execution_errors = errors
+    return not errors

@@ -1,5 +1,5 @@
 """Reading a parsed GraphQL document: which root fields an operation selects, which string
-literals it holds.
+literals it holds (and whether any is unsafe text), and what its validation found.
 
 The per-request extensions (text guard, public-answer cache, metrics) all need these facts, and
 clients send the same few query texts again and again: the parser cache hands back the same
@@ -21,6 +21,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
@@ -29,6 +30,8 @@ from graphql import (
     visit,
 )
 from graphql.utilities import get_operation_ast
+
+from api.domain.text_safety import contains_unsafe_text
 
 
 def root_field_names(document: DocumentNode, selection_set: SelectionSetNode) -> set[str]:
@@ -68,14 +71,17 @@ class _StringLiterals(Visitor):
 class DocumentFacts:
     """What the extensions read of one document, computed once."""
 
-    __slots__ = ("_operations", "string_literals")
+    __slots__ = ("_operations", "string_literals", "unsafe_literals", "validations")
 
     def __init__(self, document: DocumentNode) -> None:
         collector = _StringLiterals()
         visit(document, collector)
         self.string_literals: tuple[str, ...] = tuple(collector.found)
+        self.unsafe_literals = contains_unsafe_text(self.string_literals)
         # No reference back to the document: facts that held it would keep it alive forever.
         self._operations: dict[str | None, Operation] = {}
+        # The validation's errors, by schema and rules (api/graphql/caching.py).
+        self.validations: dict[tuple[object, tuple[object, ...]], list[GraphQLError]] = {}
 
     def operation(self, document: DocumentNode, name: str | None) -> Operation:
         """The operation `name` selects (GraphQL's rules: None means the only one) and the root

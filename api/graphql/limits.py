@@ -59,8 +59,8 @@ def unsafe_text_refusal(execution: ExecutionContext) -> ExecutionResult | None:
     """An operation whose string arguments (literals or variables, over HTTP or WebSocket) hold
     NUL or unpaired surrogates is refused before any resolver runs."""
     document = execution.graphql_document
-    literals = document_facts(document).string_literals if document is not None else ()
-    if not (contains_unsafe_text(literals) or contains_unsafe_text(execution.variables or {})):
+    unsafe_literals = document is not None and document_facts(document).unsafe_literals
+    if not (unsafe_literals or contains_unsafe_text(execution.variables or {})):
         return None
     locale = getattr(execution.context, "locale", Locale.ES)
     refusal = FieldError(None, ErrorCode.INVALID_FORMAT, {"expected": Detail.SAFE_TEXT})

@@ -32,6 +32,7 @@ from api.graphql.caching import (
     ANSWERS,
     AnswerKey,
     answer_key,
+    is_public_query,
     keep_answer,
     parse_and_validate,
     set_cache_headers,
@@ -59,12 +60,13 @@ class RequestPipeline(SchemaExtension):
         add_query_limits(execution, production=self.production)
         observer = OperationObserver()
         validated = parse_and_validate(execution)
+        public = validated and is_public_query(execution)
         key: AnswerKey | None = None
         kept: ExecutionResult | None = None
         if validated:
             observer.mark_validated()
             execution.result = await operation_refusal(execution)
-            if execution.result is None:
+            if execution.result is None and public:
                 key = answer_key(execution)
                 kept = ANSWERS.get(key) if key is not None else None
                 execution.result = kept
@@ -80,7 +82,7 @@ class RequestPipeline(SchemaExtension):
             code_validation_errors(execution)
         code_request_errors(execution)
         show_errors(execution, mask_unexpected=self.production)
-        set_cache_headers(execution)
+        set_cache_headers(execution, public=public)
         observer.finish(execution)
 
 

@@ -22,6 +22,7 @@ def test_the_facts_of_a_document_are_computed_once_and_dropped_with_it() -> None
 
     assert document_facts(document) is facts
     assert facts.string_literals == ("09",)
+    assert not facts.unsafe_literals
     assert selected_operation(document, "B")[1] == frozenset({"cities"})
     gc.collect()  # documents of earlier tests that only a cycle still held
     entries = len(documents._FACTS)
@@ -30,6 +31,12 @@ def test_the_facts_of_a_document_are_computed_once_and_dropped_with_it() -> None
     gc.collect()
 
     assert len(documents._FACTS) == entries - 1
+
+
+def test_a_document_with_an_unsafe_string_literal_is_known_so_by_its_facts() -> None:
+    document = parse('{ cities(provinceCode: "0\\u00009") { code } }')
+
+    assert document_facts(document).unsafe_literals
 
 
 def test_equal_documents_parsed_apart_each_get_their_own_correct_facts() -> None:
