@@ -79,13 +79,8 @@ class OperationObserver:
         self._span: Span | None = tracer.start_span("graphql") if tracer is not None else None
 
     def mark_validated(self) -> None:
-        """Called as the operation's execution starts, which Strawberry reaches only for an
-        operation that validated."""
+        """The operation parsed and validated (api/graphql/pipeline.py)."""
         self._validated = True
-
-    @property
-    def validated(self) -> bool:
-        return self._validated
 
     def finish(self, execution: ExecutionContext) -> None:
         elapsed = time.perf_counter() - self._started

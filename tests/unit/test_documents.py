@@ -8,6 +8,7 @@ import gc
 from graphql import parse
 
 from api.graphql import documents
+from api.graphql.caching import QUERY_CACHE_SIZE
 from api.graphql.documents import document_facts, selected_operation
 from api.graphql.schema import build_schema
 
@@ -37,6 +38,19 @@ def test_a_document_with_an_unsafe_string_literal_is_known_so_by_its_facts() -> 
     document = parse('{ cities(provinceCode: "0\\u00009") { code } }')
 
     assert document_facts(document).unsafe_literals
+
+
+async def test_the_facts_of_documents_that_failed_validation_go_with_their_documents() -> None:
+    # The kept validation errors point into the document, never at the document itself: the
+    # parser's cache bounds how many stay alive, however many distinct queries arrive.
+    schema = build_schema()
+    gc.collect()
+    before = len(documents._FACTS)
+    for number in range(2 * QUERY_CACHE_SIZE):
+        assert (await schema.execute(f"query Q{number} {{ noSuchField{number} }}")).errors
+    gc.collect()
+
+    assert len(documents._FACTS) <= before + QUERY_CACHE_SIZE
 
 
 def test_equal_documents_parsed_apart_each_get_their_own_correct_facts() -> None:
