@@ -64,7 +64,6 @@ class RequestPipeline(SchemaExtension):
         key: AnswerKey | None = None
         kept: ExecutionResult | None = None
         if validated:
-            observer.mark_validated()
             execution.result = await operation_refusal(execution)
             if execution.result is None and public:
                 key = answer_key(execution)
@@ -74,7 +73,7 @@ class RequestPipeline(SchemaExtension):
             yield
         except GraphQLError as failed:
             code_parse_failure(failed)
-            observer.finish(execution)
+            observer.finish(execution, validated=validated)
             raise
         if key is not None and kept is None:
             keep_answer(key, execution.result)
@@ -83,7 +82,7 @@ class RequestPipeline(SchemaExtension):
         code_request_errors(execution)
         show_errors(execution, mask_unexpected=self.production)
         set_cache_headers(execution, public=public)
-        observer.finish(execution)
+        observer.finish(execution, validated=validated)
 
 
 class ProductionRequestPipeline(RequestPipeline):

@@ -70,21 +70,17 @@ class OperationObserver:
     and outcome, times queries and mutations, notes it for the access log line, and traces it
     when tracing is on (api/graphql/pipeline.py calls it)."""
 
-    __slots__ = ("_span", "_started", "_validated")
+    __slots__ = ("_span", "_started")
 
     def __init__(self) -> None:
         self._started = time.perf_counter()
-        self._validated = False
         tracer = current_tracer()
         self._span: Span | None = tracer.start_span("graphql") if tracer is not None else None
 
-    def mark_validated(self) -> None:
-        """The operation parsed and validated (api/graphql/pipeline.py)."""
-        self._validated = True
-
-    def finish(self, execution: ExecutionContext) -> None:
+    def finish(self, execution: ExecutionContext, *, validated: bool) -> None:
+        """`validated`: the operation parsed and validated."""
         elapsed = time.perf_counter() - self._started
-        kind, name = operation_label(execution, validated=self._validated)
+        kind, name = operation_label(execution, validated=validated)
         result = outcome(execution, kind)
         GRAPHQL_OPERATIONS_BY(name, kind, result).inc()
         if kind in TIMED_TYPES:
